@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@crm/service';
+import { contactsModule } from './module';
+
+runSubgraphMain(contactsModule);

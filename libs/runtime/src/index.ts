@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './env';
+export * from './clock';
+export * from './logger';

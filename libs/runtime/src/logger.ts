@@ -1,0 +1,10 @@
+import pino, { type Logger } from 'pino';
+import { envString } from './env';
+
+export type { Logger };
+
+/** JSON logs (pino); LOG_LEVEL sets the level (tests default to warn). */
+export function createLogger(name: string): Logger {
+  const fallback = process.env['JEST_WORKER_ID'] ? 'warn' : 'info';
+  return pino({ name, level: envString('LOG_LEVEL', fallback), base: { service: name } });
+}

@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
+import { parse, type DocumentNode } from 'graphql';
+import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { Kafka } from 'kafkajs';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { authFromHeader, type AuthUser } from '@crm/auth';
+import { createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
+import { dlqTopicOf } from '@crm/events';
+import { maskError } from '@crm/graphql';
+import {
+  EventConsumer,
+  OutboxRelay,
+  createKafka,
+  ensureTopics,
+  messagingConfigFromEnv,
+  physicalTopic,
+  pingKafka,
+  type EventHandler,
+  type MessagingConfig,
+} from '@crm/messaging';
+import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
+import { HttpServer } from './http';
+
+/** What every resolver gets: the verified user and request identifiers. */
+export interface BaseContext {
+  user: AuthUser | null;
+  requestId: string;
+  /** W3C trace context of the incoming request, carried into events. */
+  traceparent?: string;
+}
+
+export interface SubgraphDeps {
+  name: SubgraphName;
+  schema: string;
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+  messaging: MessagingConfig;
+  kafka: Kafka;
+}
+
+export interface ConsumerSpec {
+  /** Consumer group suffix: group = `crm.<name>`. */
+  name: string;
+  topics: string[];
+  handlers: Record<string, EventHandler>;
+}
+
+export interface SubgraphParts<Ctx extends BaseContext> {
+  resolvers: GraphQLResolverMap<Ctx>;
+  consumers?: ConsumerSpec[];
+  /** Per-request context: DataLoaders and services bound to the caller. */
+  context: (base: BaseContext) => Ctx;
+}
+
+export interface SubgraphModule<Ctx extends BaseContext> {
+  name: SubgraphName;
+  /** The Postgres schema it owns. */
+  schema: string;
+  typeDefs: DocumentNode;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  /** Logical topics it publishes to; created at start. */
+  publishes: string[];
+  create(deps: SubgraphDeps): SubgraphParts<Ctx>;
+}
+
+export interface StartOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  messaging?: Partial<MessagingConfig>;
+  clock?: Clock;
+  logger?: Logger;
+  bodyLimit?: number;
+}
+
+export interface RunningSubgraph {
+  name: SubgraphName;
+  url: string;
+  port: number;
+  deps: SubgraphDeps;
+  relay: OutboxRelay;
+  consumers: EventConsumer[];
+  /** Resolves when every consumer has joined its group. */
+  consumersReady(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function loadTypeDefs(path: string): DocumentNode {
+  return parse(readFileSync(path, 'utf8'));
+}
+
+export function traceparentOf(req: IncomingMessage): string | undefined {
+  const value = req.headers['traceparent'];
+  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? value : undefined;
+}
+
+/**
+ * Starts one subgraph: migrations, Kafka topics, outbox relay, consumers, then the HTTP
+ * server. `stop()` shuts down in the reverse order: stop taking requests and drain them,
+ * stop consuming, flush the outbox, disconnect Kafka and Postgres.
+ */
+export async function startSubgraph<Ctx extends BaseContext>(
+  module: SubgraphModule<Ctx>,
+  options: StartOptions = {},
+): Promise<RunningSubgraph> {
+  const logger = options.logger ?? createLogger(module.name);
+  const url = options.databaseUrl ?? databaseUrl();
+  const messaging: MessagingConfig = { ...messagingConfigFromEnv(`crm-${module.name}`), ...options.messaging };
+  const clock = options.clock ?? systemClock;
+
+  await ensureDatabase(url);
+  const dataSource = createSchemaDataSource({
+    schema: module.schema,
+    entities: module.entities,
+    migrations: module.migrations,
+    url,
+    logger,
+  });
+  const applied = await initializeWithMigrations(dataSource);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  const kafka = createKafka(messaging, logger);
+  const deps: SubgraphDeps = { name: module.name, schema: module.schema, dataSource, clock, logger, messaging, kafka };
+  const parts = module.create(deps);
+  const consumerSpecs = parts.consumers ?? [];
+
+  const topics = [
+    ...module.publishes,
+    ...consumerSpecs.flatMap((c) => c.topics),
+    ...consumerSpecs.flatMap((c) => c.topics.map(dlqTopicOf)),
+  ].map((t) => physicalTopic(messaging, t));
+  await ensureTopics(kafka, topics).catch((error) =>
+    logger.warn({ err: error }, 'could not create topics (Kafka down?); the relay will retry'),
+  );
+
+  const relay = new OutboxRelay({ dataSource, schema: module.schema, kafka, config: messaging, logger });
+  await relay.start();
+
+  const consumers = consumerSpecs.map(
+    (spec) =>
+      new EventConsumer({
+        name: spec.name,
+        dataSource,
+        schema: module.schema,
+        kafka,
+        config: messaging,
+        logger,
+        topics: spec.topics,
+        handlers: spec.handlers,
+      }),
+  );
+  for (const consumer of consumers) await consumer.start();
+
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ service: module.name });
+  collectDefaultMetrics({ register: metrics });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['route', 'status'],
+    registers: [metrics],
+  });
+  new Gauge({
+    name: 'outbox_published_total',
+    help: 'Outbox rows published since start',
+    registers: [metrics],
+    collect() {
+      this.set(relay.published);
+    },
+  });
+  new Gauge({
+    name: 'outbox_pending',
+    help: 'Outbox rows not yet published',
+    registers: [metrics],
+    async collect() {
+      this.set(await relay.pending().catch(() => -1));
+    },
+  });
+  const lastStats = new Map<EventConsumer, Record<string, number>>();
+  new Counter({
+    name: 'events_consumed_total',
+    help: 'Events applied, skipped, seen twice or dead-lettered',
+    labelNames: ['consumer', 'outcome'],
+    registers: [metrics],
+    collect() {
+      for (const c of consumers) {
+        const prev = lastStats.get(c) ?? {};
+        for (const [outcome, value] of Object.entries(c.stats)) {
+          const delta = value - (prev[outcome] ?? 0);
+          if (delta > 0) this.inc({ consumer: c.groupId, outcome }, delta);
+        }
+        lastStats.set(c, { ...c.stats });
+      }
+    },
+  });
+
+  const apollo = new ApolloServer<Ctx>({
+    schema: buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: parts.resolvers as GraphQLResolverMap<unknown> }]),
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskError(formatted, error, (err) => logger.error({ err }, 'unexpected error')),
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(process.env['NODE_ENV'] === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+    introspection: process.env['NODE_ENV'] !== 'production',
+  });
+  await apollo.start();
+
+  let kafkaUp = { at: 0, ok: false };
+  const http = new HttpServer<Ctx>({
+    apollo,
+    bodyLimit: options.bodyLimit ?? envInt('BODY_LIMIT_BYTES', 1_000_000),
+    metrics,
+    readiness: [
+      { name: 'postgres', check: () => pingDatabase((sql) => dataSource.query(sql)) },
+      {
+        name: 'kafka',
+        check: async () => {
+          if (Date.now() - kafkaUp.at > 5000) kafkaUp = { at: Date.now(), ok: await pingKafka(kafka) };
+          return kafkaUp.ok;
+        },
+      },
+    ],
+    context: async (req) => {
+      const auth = await authFromHeader(req.headers['authorization']);
+      const base: BaseContext = { user: auth.user, requestId: randomUUID() };
+      const traceparent = traceparentOf(req);
+      if (traceparent) base.traceparent = traceparent;
+      return parts.context(base);
+    },
+    onRequest: (route, status, seconds) => {
+      httpDuration.observe({ route, status: String(status) }, seconds);
+    },
+  });
+  const port = await http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  const serviceUrl = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
+  logger.info({ url: serviceUrl }, `${module.name} subgraph ready`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: module.name,
+    url: serviceUrl,
+    port,
+    deps,
+    relay,
+    consumers,
+    consumersReady: async () => {
+      await Promise.all(consumers.map((c) => c.ready()));
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await http.drain();
+        await apollo.stop();
+        for (const consumer of consumers) await consumer.stop();
+        await relay.stop();
+        await dataSource.destroy();
+        logger.info(`${module.name} subgraph stopped`);
+      })()),
+  };
+}
