@@ -118,3 +118,33 @@ export function fromKafkaMessage(message: {
   if (traceparent) event.traceparent = traceparent;
   return event;
 }
+
+export interface StateEventInput {
+  subgraph: string;
+  aggregate: string;
+  event: string;
+  version?: number;
+  /** The aggregate's full new state; its `id` is the event subject and message key. */
+  state: { id: string } & Record<string, unknown>;
+  changes?: Record<string, { from: unknown; to: unknown }>;
+  /** Event-specific members beside `state` (e.g. `fromStageId`). */
+  extra?: Record<string, unknown>;
+  time: Date;
+  traceparent?: string;
+}
+
+/** An event following the body convention `{ state, changes?, ...extra }`. */
+export function stateEvent(input: StateEventInput): CloudEvent<StateEventData> {
+  const data: StateEventData = { ...input.extra, state: input.state };
+  if (input.changes) data.changes = input.changes;
+  return newEvent({
+    subgraph: input.subgraph,
+    aggregate: input.aggregate,
+    event: input.event,
+    version: input.version,
+    subject: input.state.id,
+    data,
+    time: input.time,
+    traceparent: input.traceparent,
+  });
+}

@@ -1,3 +1,4 @@
 export * from './http';
 export * from './subgraph';
 export * from './main';
+export * from './newest-first';

@@ -1,7 +1,7 @@
-import { newEvent, type CloudEvent } from '@crm/events';
+import { stateEvent, type CloudEvent } from '@crm/events';
 import type { ContactEntity } from '../entities/contact.entity';
 
-export function contactState(c: ContactEntity): Record<string, unknown> {
+export function contactState(c: ContactEntity): { id: string } & Record<string, unknown> {
   return {
     id: c.id,
     name: c.name,
@@ -20,15 +20,5 @@ export function contactEvent(
   contact: ContactEntity,
   options: { time: Date; traceparent?: string; changes?: Record<string, { from: unknown; to: unknown }> },
 ): CloudEvent {
-  const data: Record<string, unknown> = { state: contactState(contact) };
-  if (options.changes) data['changes'] = options.changes;
-  return newEvent({
-    subgraph: 'contacts',
-    aggregate: 'contact',
-    event,
-    subject: contact.id,
-    data,
-    time: options.time,
-    traceparent: options.traceparent,
-  });
+  return stateEvent({ subgraph: 'contacts', aggregate: 'contact', event, state: contactState(contact), ...options });
 }

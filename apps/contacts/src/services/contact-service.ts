@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { requireUser } from '@crm/auth';
 import { appendToOutbox } from '@crm/messaging';
-import { toConnection, type Connection, type PageArgs, parsePage } from '@crm/graphql';
+import type { Connection, PageArgs } from '@crm/graphql';
+import { loadByIds } from '@crm/db';
 import { uuidv7, type Clock } from '@crm/runtime';
-import type { BaseContext } from '@crm/service';
+import { listNewestFirst, type BaseContext } from '@crm/service';
 import { ContactEntity } from '../entities/contact.entity';
 import { validateNewContact } from '../domain/contact-input';
 import { contactEvent } from './contact-events';
@@ -39,24 +40,11 @@ export class ContactService {
     });
   }
 
-  /** One query for any number of ids; answers in the order asked, null where missing. */
-  async findByIds(ids: readonly string[]): Promise<(ContactEntity | null)[]> {
-    const rows = await this.dataSource
-      .getRepository(ContactEntity)
-      .createQueryBuilder('c')
-      .where('c.id = ANY(:ids)', { ids: [...ids] })
-      .getMany();
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
+  findByIds(ids: readonly string[]): Promise<(ContactEntity | null)[]> {
+    return loadByIds(this.dataSource.getRepository(ContactEntity), ids);
   }
 
-  /** Newest first; keyset pagination on the time-ordered id. */
-  async list(args: PageArgs): Promise<Connection<ContactEntity>> {
-    const page = parsePage(args);
-    const repo = this.dataSource.getRepository(ContactEntity);
-    const query = repo.createQueryBuilder('c').orderBy('c.id', 'DESC').limit(page.limit + 1);
-    if (page.after) query.where('c.id < :after', { after: String(page.after[0]) });
-    const rows = await query.getMany();
-    return toConnection(rows, page, (c) => [c.id], () => repo.count());
+  list(args: PageArgs): Promise<Connection<ContactEntity>> {
+    return listNewestFirst(this.dataSource.getRepository(ContactEntity), args);
   }
 }

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@crm/service';
+import { activitiesModule } from './module';
+
+runSubgraphMain(activitiesModule);

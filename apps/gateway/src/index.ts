@@ -1,0 +1,3 @@
+export * from './gateway';
+export * from './compose';
+export * from './subgraphs';

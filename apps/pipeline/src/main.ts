@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@crm/service';
+import { pipelineModule } from './module';
+
+runSubgraphMain(pipelineModule);

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@crm/service';
+import { reportingModule } from './module';
+
+runSubgraphMain(reportingModule);

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@crm/service';
+import { salesModule } from './module';
+
+runSubgraphMain(salesModule);

@@ -1,0 +1,4 @@
+// Every project's tests in one run: `npx jest` (or `npm test`, which also brings the infrastructure up).
+module.exports = {
+  projects: ['<rootDir>/apps/*/jest.config.js', '<rootDir>/libs/*/jest.config.js', '<rootDir>/tests/*/jest.config.js'],
+};

@@ -1,0 +1,6 @@
+export * from './test-env';
+export * from './client';
+export * from './tokens';
+export * from './eventually';
+export * from './topic-reader';
+export * from './stack';
