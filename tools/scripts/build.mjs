@@ -1,19 +1,26 @@
 // `nx build <project>`: type-checks the project; for an app it also bundles src/main.ts with
 // esbuild into dist/<path>/main.js (npm packages stay external), runnable with plain `node`.
+// Usage: node tools/scripts/build.mjs [--bundle-only] <apps/name|libs/name>...
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const project = process.argv[2];
-if (!project) {
-  console.error('usage: node tools/scripts/build.mjs <apps/name|libs/name>');
+const args = process.argv.slice(2);
+const bundleOnly = args.includes('--bundle-only');
+const projects = args.filter((a) => !a.startsWith('--'));
+if (projects.length === 0) {
+  console.error('usage: node tools/scripts/build.mjs [--bundle-only] <apps/name|libs/name>...');
   process.exit(2);
 }
 const root = join(import.meta.dirname, '..', '..');
-execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, project, 'tsconfig.json')], { stdio: 'inherit' });
+for (const project of projects) await buildProject(project);
 
-if (project.startsWith('apps/')) {
+async function buildProject(project) {
+  if (!bundleOnly) {
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, project, 'tsconfig.json')], { stdio: 'inherit' });
+  }
+  if (!project.startsWith('apps/')) return;
   const outDir = join(root, 'dist', project);
   mkdirSync(outDir, { recursive: true });
   await build({

@@ -4,3 +4,4 @@ export * from './tokens';
 export * from './eventually';
 export * from './topic-reader';
 export * from './stack';
+export * from './private-broker';

@@ -14,14 +14,14 @@ export interface TestEnv {
 }
 
 /** Isolation per test file: its own database and its own topic namespace on the shared broker. */
-export async function createTestEnv(label: string): Promise<TestEnv> {
+export async function createTestEnv(label: string, options: { brokers?: string[] } = {}): Promise<TestEnv> {
   const id = `${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const url = new URL(databaseUrl());
   url.pathname = `/crm_test_${id}`;
   const testUrl = url.toString();
   await ensureDatabase(testUrl);
   const topicPrefix = `test.${id}.`;
-  const brokers = kafkaBrokers();
+  const brokers = options.brokers ?? kafkaBrokers();
   return {
     databaseUrl: testUrl,
     topicPrefix,
