@@ -1,5 +1,5 @@
-/** Access groups: own documents, team documents, all documents, administrator. */
-export const ROLES = ['user_own', 'user_team', 'user_all', 'admin'] as const;
+/** Access groups: no access, own documents, team documents, all documents, administrator. */
+export const ROLES = ['none', 'user_own', 'user_team', 'user_all', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface AuthUser {

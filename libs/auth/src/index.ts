@@ -1,3 +1,4 @@
 export * from './claims';
 export * from './jwt';
 export * from './context';
+export * from './scope';

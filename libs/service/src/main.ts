@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, createLogger, envInt, type Logger } from '@crm/runtime';
+import { DEFAULT_PORTS, createLogger, envInt, envString, type Logger } from '@crm/runtime';
 import { startSubgraph, type BaseContext, type SubgraphModule } from './subgraph';
 
 /** Wires SIGTERM/SIGINT to a graceful stop, then exits. */
@@ -22,7 +22,7 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
 /** The process entry of a subgraph: PORT (or its default port), graceful shutdown on signals. */
 export function runSubgraphMain<Ctx extends BaseContext>(module: SubgraphModule<Ctx>): void {
   const logger = createLogger(module.name);
-  startSubgraph(module, { port: envInt('PORT', DEFAULT_PORTS[module.name]), logger })
+  startSubgraph(module, { port: envInt('PORT', DEFAULT_PORTS[module.name]), host: envString('HOST', '127.0.0.1'), logger })
     .then((running) => stopOnSignals(running.stop, logger))
     .catch((error) => {
       logger.error({ err: error }, `${module.name} failed to start`);
