@@ -26,6 +26,11 @@ export default [
     },
   },
   {
+    // The end-to-end harness starts every app in-process: it is the one place that imports apps.
+    files: ['tests/e2e/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     files: ['**/test/**/*.ts', '**/*.spec.ts', 'libs/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
