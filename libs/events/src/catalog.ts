@@ -1,52 +1,14 @@
-import { eventType } from './envelope';
-import { stateEventSchema, type JsonSchema } from './schemas/common';
-import { contactState } from './schemas/contacts';
-import { opportunityState } from './schemas/pipeline';
-import { topicOf } from './topics';
+import { CONTACTS_EVENTS } from './catalog/contacts';
+import type { EventDefinition } from './catalog/define';
+import { PIPELINE_EVENTS } from './catalog/pipeline';
 
-export interface EventDefinition {
-  type: string;
-  topic: string;
-  subgraph: string;
-  aggregate: string;
-  event: string;
-  version: number;
-  description: string;
-  schema: JsonSchema;
-}
+export type { EventDefinition } from './catalog/define';
 
-function define(
-  subgraph: string,
-  aggregate: string,
-  event: string,
-  description: string,
-  schema: JsonSchema,
-  version = 1,
-): EventDefinition {
-  return {
-    type: eventType(subgraph, aggregate, event, version),
-    topic: topicOf(subgraph, aggregate),
-    subgraph,
-    aggregate,
-    event,
-    version,
-    description,
-    schema,
-  };
-}
-
-/** Every event type the system publishes. Add here first; the JSON Schema is the contract. */
-export const EVENT_CATALOG: readonly EventDefinition[] = [
-  define('contacts', 'contact', 'created', 'A contact was created.', stateEventSchema('ContactCreated', contactState)),
-  define('contacts', 'contact', 'updated', 'A contact changed.', stateEventSchema('ContactUpdated', contactState)),
-  define(
-    'pipeline',
-    'opportunity',
-    'created',
-    'A lead or opportunity was created.',
-    stateEventSchema('OpportunityCreated', opportunityState),
-  ),
-];
+/**
+ * Every event type the system publishes, one file per subgraph under catalog/.
+ * Add there first: the JSON Schema is the contract; within a version only additive changes.
+ */
+export const EVENT_CATALOG: readonly EventDefinition[] = [...CONTACTS_EVENTS, ...PIPELINE_EVENTS];
 
 const byType = new Map(EVENT_CATALOG.map((d) => [d.type, d]));
 
