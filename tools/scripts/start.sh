@@ -45,7 +45,7 @@ wait_ready() { # name port
 }
 for name in "${SERVICES[@]}"; do wait_ready "$name" "${PORTS[$name]}"; done
 
-node --import tsx tools/scripts/seed-demo.ts
+node --import tsx tools/demo/seed.ts
 echo "[start] ready in $(( ($(date +%s%3N) - started_at) / 1000 )) s: gateway http://127.0.0.1:4000/graphql; logs in .cache/logs"
 
 if [ "${CRM_DETACH:-0}" = "1" ]; then
