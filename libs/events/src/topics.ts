@@ -2,6 +2,7 @@
 export const TOPICS = {
   contactsContact: 'crm.contacts.contact',
   contactsUser: 'crm.contacts.user',
+  contactsBranch: 'crm.contacts.branch',
   pipelineOpportunity: 'crm.pipeline.opportunity',
   pipelineTeam: 'crm.pipeline.team',
   pipelineStage: 'crm.pipeline.stage',
