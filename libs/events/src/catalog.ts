@@ -1,6 +1,8 @@
+import { ACTIVITIES_EVENTS } from './catalog/activities';
 import { CONTACTS_EVENTS } from './catalog/contacts';
 import type { EventDefinition } from './catalog/define';
 import { PIPELINE_EVENTS } from './catalog/pipeline';
+import { SALES_EVENTS } from './catalog/sales';
 import { USER_EVENTS } from './catalog/users';
 
 export type { EventDefinition } from './catalog/define';
@@ -9,7 +11,13 @@ export type { EventDefinition } from './catalog/define';
  * Every event type the system publishes, one file per subgraph under catalog/.
  * Add there first: the JSON Schema is the contract; within a version only additive changes.
  */
-export const EVENT_CATALOG: readonly EventDefinition[] = [...CONTACTS_EVENTS, ...USER_EVENTS, ...PIPELINE_EVENTS];
+export const EVENT_CATALOG: readonly EventDefinition[] = [
+  ...CONTACTS_EVENTS,
+  ...USER_EVENTS,
+  ...PIPELINE_EVENTS,
+  ...ACTIVITIES_EVENTS,
+  ...SALES_EVENTS,
+];
 
 const byType = new Map(EVENT_CATALOG.map((d) => [d.type, d]));
 
