@@ -40,6 +40,14 @@ describe('outbox: Kafka down, writes go on, and every event arrives once when it
     }
     const unsent = await db.query('SELECT count(*)::int AS n FROM contacts.outbox WHERE sent_at IS NULL');
     expect(unsent.rows[0].n).toBe(5);
+    // Readiness tells the platform Kafka is gone; liveness stays up.
+    const base = new URL(stack.subgraph('contacts').url);
+    await eventually(async () => {
+      const ready = await fetch(new URL('/health/ready', base));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { postgres: true, kafka: false } });
+    }, 20_000, 500);
+    expect((await fetch(new URL('/health/live', base))).status).toBe(200);
 
     await broker.start();
     await eventually(async () => {
