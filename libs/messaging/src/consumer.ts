@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { dlqTopicOf, fromKafkaMessage, validateEvent, type CloudEvent } from '@crm/events';
+import { backgroundTransaction } from '@crm/db';
 import type { Logger } from '@crm/runtime';
 import { createIdempotentProducer } from './kafka';
 import { logicalTopic, physicalTopic, type MessagingConfig } from './config';
@@ -121,7 +122,7 @@ export class EventConsumer {
 
   private async apply(event: CloudEvent, handler: EventHandler, meta: EventMeta): Promise<boolean> {
     const { dataSource, schema } = this.options;
-    return dataSource.transaction(async (manager) => {
+    return backgroundTransaction(dataSource, async (manager) => {
       const inserted = await manager.query(
         `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, "offset", event_time)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
