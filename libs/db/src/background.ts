@@ -30,7 +30,7 @@ export async function backgroundTransaction<T>(dataSource: DataSource, work: (ma
   }
 }
 
-export async function backgroundQuery<T = any>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T> {
+export async function backgroundQuery<T = Record<string, unknown>[]>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T> {
   const runner = backgroundRunner(dataSource);
   await runner.connect();
   try {

@@ -6,14 +6,14 @@ const CREATE = `mutation($name: String!) { createContact(input: { name: $name })
 const REPORT = `{ contactReport { totalContacts contactsCreated } }`;
 
 describe('outbox: Kafka down, writes go on, and every event arrives once when it is back', () => {
-  const broker = new PrivateBroker(19192);
+  let broker: PrivateBroker;
   let env: TestEnv;
   let stack: Stack;
   let api: GraphQLClient;
   let db: Client;
 
   beforeAll(async () => {
-    await broker.start();
+    broker = await PrivateBroker.start();
     env = await createTestEnv('outage', { brokers: broker.brokers });
     stack = await startFullStack(env);
     api = stack.client(await testToken());
@@ -25,7 +25,7 @@ describe('outbox: Kafka down, writes go on, and every event arrives once when it
     await db?.end();
     await stack?.stop();
     await env?.cleanup();
-    await broker.destroy();
+    await broker?.destroy();
   });
 
   it('accepts creates while the broker is stopped and publishes them all after it restarts', async () => {
