@@ -396,16 +396,18 @@ export class ActivityService {
       const assignee = f.assigneeId ?? user.id;
       where.push(`a.assignee_id = ${p(requireUuid(assignee, 'filter.assigneeId', 'user'))}::uuid`);
     }
-    const today = `((${p(this.clock.now())}::timestamptz AT TIME ZONE COALESCE(u.time_zone, ${p(effectiveTimeZone(null, user.tz))}))::date)`;
+    let todayExpr: string | undefined;
+    // "Today" in each assignee's zone (the caller's when the assignee's is unknown); parameters only when used.
+    const today = () => (todayExpr ??= `((${p(this.clock.now())}::timestamptz AT TIME ZONE COALESCE(u.time_zone, ${p(effectiveTimeZone(null, user.tz))}))::date)`);
     const states = f.states?.length ? f.states : ['OVERDUE', 'TODAY', 'PLANNED'];
     const stateClauses = states.map((s) => {
       switch (s) {
         case 'OVERDUE':
-          return `(a.status = 'open' AND a.due_date < ${today})`;
+          return `(a.status = 'open' AND a.due_date < ${today()})`;
         case 'TODAY':
-          return `(a.status = 'open' AND a.due_date = ${today})`;
+          return `(a.status = 'open' AND a.due_date = ${today()})`;
         case 'PLANNED':
-          return `(a.status = 'open' AND a.due_date > ${today})`;
+          return `(a.status = 'open' AND a.due_date > ${today()})`;
         case 'DONE':
           return `a.status = 'done'`;
         case 'CANCELLED':

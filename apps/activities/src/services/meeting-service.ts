@@ -179,6 +179,8 @@ export class MeetingService {
        ORDER BY m.start_at, m.id, ma.kind, ma.attendee_id`,
       params,
     );
+    const order = (kind: string, id: string) => meeting.attendees.findIndex((a) => a.kind === kind && a.id === id);
+    rows.sort((x: Row, y: Row) => order(x['kind'], x['attendee_id']) - order(y['kind'], y['attendee_id']));
     return rows.map((r: Row) => {
       const attendee = meeting.attendees.find((a) => a.kind === r['kind'] && a.id === r['attendee_id'])!;
       const who = attendee.name ?? `${attendee.kind} ${attendee.id}`;
