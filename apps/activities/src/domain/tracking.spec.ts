@@ -35,6 +35,9 @@ describe('tracked changes', () => {
       { state: {}, names },
     ).map(changeLine);
     expect(lines).toEqual(['Customer: — → PT Avengers Initiative', 'Salesperson: — → Mitchell Admin', 'Probability: 30 % → 90 %', 'Priority: Good → Excellent']);
+    expect(
+      trackChanges('Opportunity', { properties: { from: { kpbExpiryDate: '2026-12-01', tier: 'HOT' }, to: { kpbExpiryDate: '2026-12-05', tier: 'HOT', kpbNumber: 2 } } }, { state: {}, names }).map(changeLine),
+    ).toEqual(['Kpb expiry date: 2026-12-01 → 2026-12-05', 'Kpb number: — → 2']);
     expect(trackChanges('BookingService', { state: { from: 'posted', to: 'work_order_created' } }, { state: {}, names }).map(changeLine)).toEqual([
       'Status: Posted → Work Order Created',
     ]);

@@ -121,6 +121,7 @@ export function trackChanges(
   const all = { ...(changes ?? {}) };
   // stage_changed carries the stage move beside `changes`.
   if (context.stageNames && !all['stageId']) all['stageId'] = { from: undefined, to: context.state['stageId'] };
+  if (resourceType === 'Opportunity' && all['properties']) result.push(...propertyChanges(all['properties']));
   for (const [field, spec] of Object.entries(fields)) {
     const change = all[field];
     if (!change) continue;
@@ -143,6 +144,32 @@ export function trackChanges(
   }
   return result;
 }
+
+/** "kpbExpiryDate" → "Kpb expiry date". */
+export function humanize(key: string): string {
+  const words = key.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Configurable fields (`properties`) are tracked key by key. */
+function propertyChanges(change: { from: unknown; to: unknown }): TrackedChange[] {
+  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const from = obj(change.from);
+  const to = obj(change.to);
+  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
+  return keys
+    .filter((k) => JSON.stringify(from[k] ?? null) !== JSON.stringify(to[k] ?? null))
+    .map((k) => ({
+      field: `properties.${k}`,
+      label: humanize(k),
+      from: from[k] ?? null,
+      to: to[k] ?? null,
+      fromDisplay: display(from[k], 'text', NO_NAMES),
+      toDisplay: display(to[k], 'text', NO_NAMES),
+    }));
+}
+
+const NO_NAMES: Names = { user: () => undefined, contact: () => undefined };
 
 /** One line per change, as the chatter shows it. */
 export function changeLine(c: TrackedChange): string {
