@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { BaseContext } from '@crm/service';
 import type { Activity } from './entities/activity';
-import type { ActivityType } from './entities/activity-type';
+import { toActivityType, type ActivityType } from './entities/activity-type';
 import type { Meeting } from './entities/meeting';
 import type { ReminderRule } from './entities/reminder-rule';
 import type { ActivityService } from './services/activity-service';
@@ -39,16 +39,22 @@ export interface ActivitiesContext extends BaseContext, ActivitiesServices {
 
 export function createContext(base: BaseContext, services: ActivitiesServices): ActivitiesContext {
   const user = base.user;
+  const activityType = new DataLoader((ids: readonly string[]) => services.activityTypes.findByIds(ids));
+  /** Activities come with their type's row: the type loader learns it, so `type { … }` needs no second query. */
+  const withTypes = <T extends Activity | null>(list: T[]): T[] => {
+    for (const a of list) if (a?.typeRow) activityType.prime(a.typeId, toActivityType(a.typeRow));
+    return list;
+  };
   return {
     ...base,
     ...services,
     now: services.activities.now(),
     loaders: {
-      activityType: new DataLoader((ids) => services.activityTypes.findByIds(ids)),
-      activity: new DataLoader((ids) => services.activities.findByIds(ids, user)),
-      openActivities: new DataLoader((keys) => services.activities.openByResources(keys, user)),
+      activityType,
+      activity: new DataLoader(async (ids) => withTypes(await services.activities.findByIds(ids, user))),
+      openActivities: new DataLoader(async (keys) => (await services.activities.openByResources(keys, user)).map((list) => withTypes(list))),
       meeting: new DataLoader((ids) => services.meetings.findByIds(ids, user)),
-      meetingActivity: new DataLoader((ids) => services.activities.byMeetings(ids, user)),
+      meetingActivity: new DataLoader(async (ids) => withTypes(await services.activities.byMeetings(ids, user))),
       rule: new DataLoader(async (ids) => {
         const all = await services.rules.list(true);
         return ids.map((id) => all.find((r) => r.id === id) ?? null);

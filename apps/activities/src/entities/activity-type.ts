@@ -51,8 +51,9 @@ export function toActivityType(r: Row): ActivityType {
     suggestedNextTypeIds: r['suggested_next_type_ids'] ?? [],
     resourceTypes: r['resource_types'] ?? [],
     version: r['version'],
-    createdAt: r['created_at'],
-    updatedAt: r['updated_at'],
+    // A Date from a column, an ISO string from to_jsonb(t) (see ACTIVITY_COLUMNS).
+    createdAt: new Date(r['created_at']),
+    updatedAt: new Date(r['updated_at']),
     createdBy: r['created_by'],
     updatedBy: r['updated_by'],
   };
