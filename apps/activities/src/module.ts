@@ -36,8 +36,8 @@ export const activitiesModule: SubgraphModule<ActivitiesContext> = {
     const activities = new ActivityService(dataSource, clock, store, activityTypes, resources, users, messageStore);
     const meetings = new MeetingService(dataSource, clock, activities, store, resources, users);
     const messages = new MessageService(dataSource, clock, messageStore, resources);
-    const rules = new ReminderRuleService(dataSource, clock, users);
     const engine = new RuleEngine(clock, store, activities, resources, users);
+    const rules = new ReminderRuleService(dataSource, clock, users, engine);
     const services = { dataSource, activityTypes, activities, meetings, messages, rules };
     return {
       resolvers,

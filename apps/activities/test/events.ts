@@ -219,7 +219,17 @@ export function bookingEvent(event: string, b: BookingFields, options: { at?: Da
 /** A crm.sales.quotation event with the contract's full state. */
 export function quotationEvent(
   event: string,
-  q: { id: string; number: string; customerId: string; opportunityId?: string | null; state: 'draft' | 'sent' | 'sale' | 'cancelled'; version: number; amountTotal?: string; salespersonId?: string | null },
+  q: {
+    id: string;
+    number: string;
+    customerId: string;
+    opportunityId?: string | null;
+    state: 'draft' | 'sent' | 'sale' | 'cancelled';
+    version: number;
+    amountTotal?: string;
+    salespersonId?: string | null;
+    validityDate?: string | null;
+  },
   options: { at?: Date; changes?: Record<string, { from: unknown; to: unknown }> } = {},
 ): CloudEvent {
   const at = options.at ?? new Date();
@@ -242,7 +252,7 @@ export function quotationEvent(
       teamId: null,
       branchId: null,
       quotationDate: at.toISOString().slice(0, 10),
-      validityDate: null,
+      validityDate: q.validityDate ?? null,
       orderDate: null,
       currency: 'IDR',
       lines: [{ id: uuidv7(), productId: null, description: 'Office Chair', quantity: '200', unitPrice: '500000', discount: '0', taxIds: [], subtotal: '100000000' }],

@@ -228,7 +228,16 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     expect((await db.query(`SELECT count(*)::int AS n FROM activities.reminder_rule`)).rows[0].n).toBe(before);
     const asUser = stack.client(await testToken({ role: 'user_all' }));
     expect((await asUser.request(create, { input: { ...input, dateField: 'validityDate' } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // A quotation known before the rule exists gets its reminder when the rules are applied to existing records.
+    const q = { id: uuidv7(), number: 'S00077', customerId: customer, state: 'sent' as const, version: 1, validityDate: '2026-11-30', salespersonId: sam.id };
+    await events.publish(quotationEvent('created', q));
+    await eventually(async () => expect(await timeline('Quotation', q.id)).toHaveLength(1));
     const ok = await api.data(create, { input: { ...input, dateField: 'validityDate' } });
     expect(ok.createReminderRule.reminderRule.offsetLabel).toBe('H-2');
+    const apply = `mutation { applyReminderRules(input: { resourceType: "Quotation" }) { records scheduled rescheduled cancelled } }`;
+    const first = await api.data(apply);
+    expect(first.applyReminderRules).toMatchObject({ scheduled: 1, rescheduled: 0, cancelled: 0 });
+    expect(await openOf(q.id)).toEqual([{ rule: 'Quotation expiry call', due: '2026-11-28', due_time: null, assignee_id: sam.id, type: 'Call', summary: 'Call about S00077' }]);
+    expect((await api.data(apply)).applyReminderRules).toMatchObject({ scheduled: 0, rescheduled: 0, cancelled: 0 });
   });
 });

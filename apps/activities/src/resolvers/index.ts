@@ -112,6 +112,7 @@ export const resolvers = {
     postMessage: async (_: unknown, { input }: Args<PostMessageInput>, ctx: Ctx) => ({ message: await ctx.messages.post(input, ctx) }),
     createReminderRule: async (_: unknown, { input }: Args<Record<string, unknown>>, ctx: Ctx) => ({ reminderRule: await ctx.rules.create(ruleInput(input), ctx) }),
     updateReminderRule: async (_: unknown, { input }: Args<Record<string, unknown>>, ctx: Ctx) => ({ reminderRule: await ctx.rules.update(ruleInput(input), ctx) }),
+    applyReminderRules: (_: unknown, { input }: Args<{ resourceType: string }>, ctx: Ctx) => ctx.rules.applyToAll(input, ctx),
     setBranchRole: async (_: unknown, { input }: Args<{ branchId: string; role: string; userId?: string | null }>, ctx: Ctx) => ({
       assignment: await ctx.rules.setBranchRole(input, ctx),
     }),

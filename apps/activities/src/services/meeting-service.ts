@@ -72,10 +72,7 @@ export class MeetingService {
       if (a.kind === 'user') {
         await this.activities.checkAssignee(this.dataSource, a.id, user, `attendees.${i}.id`);
       } else {
-        const contact = await this.resources.require('Contact', a.id, `attendees.${i}.id`).catch(() => {
-          throw badInput(`attendees.${i}.id`, `unknown contact ${a.id}`);
-        });
-        if (!contact) throw badInput(`attendees.${i}.id`, `unknown contact ${a.id}`);
+        await this.resources.require('Contact', a.id, `attendees.${i}.id`);
       }
     }
   }

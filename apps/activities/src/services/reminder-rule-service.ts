@@ -4,8 +4,10 @@ import { badInput, notFound, staleVersion } from '@crm/graphql';
 import { uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
 import { optionalText, requireUuid } from '../domain/activity-input';
+import { RESOURCE_TYPES } from '../domain/resource-types';
 import { validateRule, type AssigneeKind, type ConditionOperator, type RuleDefinition } from '../domain/reminder-rule';
 import { RULE_COLUMNS, toReminderRule, type ReminderRule } from '../entities/reminder-rule';
+import type { RuleEngine } from './rule-engine';
 import type { UserDirectory } from './user-directory';
 
 export interface ReminderRuleInput {
@@ -40,6 +42,7 @@ export class ReminderRuleService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly users: UserDirectory,
+    private readonly engine: RuleEngine,
   ) {}
 
   async list(includeArchived: boolean): Promise<ReminderRule[]> {
@@ -112,6 +115,15 @@ export class ReminderRuleService {
       );
       return (await this.get(manager, id))!;
     });
+  }
+
+  /** Runs the active rules of a record type over all its known records now (administrators). */
+  async applyToAll(input: { resourceType?: string }, ctx: BaseContext) {
+    requireRole(ctx, ['admin']);
+    if (!input.resourceType || !RESOURCE_TYPES[input.resourceType]) {
+      throw badInput('resourceType', `unknown resource type "${String(input.resourceType)}"`);
+    }
+    return this.engine.applyToAll(this.dataSource, input.resourceType);
   }
 
   async branchRoles(branchId: string | null | undefined): Promise<BranchRole[]> {

@@ -1,14 +1,15 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { appendToOutbox } from '@crm/messaging';
 import type { CloudEvent } from '@crm/events';
 import { envString, type Clock } from '@crm/runtime';
 import { isValidTimeZone, localDate } from '../domain/calendar';
 import { offsetLabel, planRule, renderTemplate, type ExistingRuleActivity } from '../domain/reminder-rule';
-import type { ResourceRecord } from '../entities/resource';
+import { RESOURCE_COLUMNS, toResource, type ResourceRecord } from '../entities/resource';
 import { RULE_COLUMNS, toReminderRule, type ReminderRule } from '../entities/reminder-rule';
 import type { Row } from '../entities/row';
 import type { ActivityService } from './activity-service';
 import type { ActivityStore } from './activity-store';
-import { activityEvent } from './events';
+import { activityEvent, SCHEMA } from './events';
 import type { ResourceIndex } from './resource-index';
 import type { UserDirectory } from './user-directory';
 
@@ -54,8 +55,15 @@ export class RuleEngine {
   }
 
   async run(manager: EntityManager, record: ResourceRecord, traceparent?: string): Promise<CloudEvent[]> {
+    return (await this.evaluate(manager, record, traceparent)).events;
+  }
+
+  /** Runs the rules for one record; answers the events to publish and how many reminders moved. */
+  async evaluate(manager: EntityManager, record: ResourceRecord, traceparent?: string): Promise<{ events: CloudEvent[]; rescheduled: number }> {
     const rules = await this.rulesOf(manager, record.resourceType);
-    if (rules.length === 0) return [];
+    if (rules.length === 0) return { events: [], rescheduled: 0 };
+    // One evaluation per record at a time (the consumer and an administrator's re-apply may meet).
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`crm-rules:${record.resourceType}:${record.resourceId}`]);
     const existingRows: Row[] = await manager.query(
       `SELECT DISTINCT ON (rule_id) id, rule_id, status, to_char(rule_anchor, 'YYYY-MM-DD') AS anchor, to_char(due_date, 'YYYY-MM-DD') AS due_date, cancelled_by_rule
        FROM activities.activity WHERE rule_id = ANY($1::uuid[]) AND resource_type = $2 AND resource_id = $3
@@ -69,6 +77,7 @@ export class RuleEngine {
     const now = this.clock.now();
     const today = localDate(now, tz);
     const events: CloudEvent[] = [];
+    let rescheduled = 0;
     const active = record.active && !record.deleted;
     for (const rule of rules) {
       const plan = planRule(rule, { state: record.state, active }, existing.get(rule.id) ?? null, today, tz);
@@ -100,9 +109,12 @@ export class RuleEngine {
         if (before?.status === 'open') {
           const set = { due_date: plan.due.dueDate, due_time: plan.due.dueTime, rule_anchor: plan.anchor };
           // applyReschedule appends its own `rescheduled` event to the outbox.
-          await this.activities.applyReschedule(manager, before, set, null, now, traceparent);
+          if ((await this.activities.applyReschedule(manager, before, set, null, now, traceparent)) !== before) rescheduled += 1;
         }
       } else if (plan.action === 'cancel') {
+        // Locked and re-read: someone may have marked it done meanwhile.
+        const current = await this.store.load(manager, plan.id, true);
+        if (current?.status !== 'open') continue;
         const activity = await this.store.update(
           manager,
           plan.id,
@@ -113,6 +125,38 @@ export class RuleEngine {
         events.push(activityEvent('cancelled', activity, { time: now, traceparent, changes: { status: { from: 'open', to: 'cancelled' } } }));
       }
     }
-    return events;
+    return { events, rescheduled };
+  }
+
+  /**
+   * Applies the rules to every indexed record of a type (after an administrator adds or changes
+   * a rule: the rules otherwise only run on a record's next event), in batches of 200 records.
+   */
+  async applyToAll(dataSource: DataSource, resourceType: string): Promise<{ records: number; scheduled: number; rescheduled: number; cancelled: number }> {
+    const totals = { records: 0, scheduled: 0, rescheduled: 0, cancelled: 0 };
+    let after = '';
+    for (;;) {
+      const done = await dataSource.transaction(async (manager) => {
+        const rows: Row[] = await manager.query(
+          `SELECT ${RESOURCE_COLUMNS} FROM activities.resource WHERE resource_type = $1 AND NOT deleted AND resource_id > $2 ORDER BY resource_id LIMIT 200`,
+          [resourceType, after],
+        );
+        const out: CloudEvent[] = [];
+        for (const row of rows) {
+          const result = await this.evaluate(manager, toResource(row));
+          totals.records += 1;
+          totals.rescheduled += result.rescheduled;
+          for (const e of result.events) {
+            if (e.type.endsWith('.scheduled.v1')) totals.scheduled += 1;
+            if (e.type.endsWith('.cancelled.v1')) totals.cancelled += 1;
+          }
+          out.push(...result.events);
+        }
+        await appendToOutbox(manager, SCHEMA, out);
+        if (rows.length) after = rows[rows.length - 1]!['resource_id'];
+        return rows.length < 200;
+      });
+      if (done) return totals;
+    }
   }
 }
