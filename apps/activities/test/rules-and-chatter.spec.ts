@@ -219,6 +219,26 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resourceId' });
   });
 
+  it('moves the history and activities of merged opportunities to the one kept', async () => {
+    const keep: OpportunityFields = { id: uuidv7(), name: 'Chairs (kept)', salespersonId: sam.id };
+    const gone: OpportunityFields = { id: uuidv7(), name: 'Chairs (duplicate)' };
+    await events.publish(opportunityEvent('created', keep), opportunityEvent('created', gone));
+    const { scheduleActivity } = await api.data(
+      `mutation($input: ScheduleActivityInput!) { scheduleActivity(input: $input) { activity { id } } }`,
+      { input: { resourceType: 'Opportunity', resourceId: gone.id, typeId: '01934d6e-0000-7000-8000-000000000002', dueDate: '2026-11-30' } },
+    );
+    await api.data(`mutation($input: PostMessageInput!) { postMessage(input: $input) { message { id } } }`, {
+      input: { resourceType: 'Opportunity', resourceId: gone.id, body: 'Noted on the duplicate' },
+    });
+    await events.publish(opportunityEvent('merged', { ...keep, version: 2 }, { extra: { mergedIds: [gone.id] } }));
+    await eventually(async () => {
+      const moved = await api.data(`query($id: ID!) { activity(id: $id) { resourceId version } }`, { id: scheduleActivity.activity.id });
+      expect(moved.activity).toEqual({ resourceId: keep.id, version: 2 });
+    });
+    const bodies = (await timeline('Opportunity', keep.id)).map((m: any) => m.body);
+    expect(bodies).toEqual(expect.arrayContaining(['Merged with 1 other lead/opportunity', 'Noted on the duplicate', 'Opportunity created']));
+  });
+
   it('refuses a rule with an unknown date field (nothing written) and lets only administrators configure', async () => {
     const before = (await db.query(`SELECT count(*)::int AS n FROM activities.reminder_rule`)).rows[0].n;
     const create = `mutation($input: CreateReminderRuleInput!) { createReminderRule(input: $input) { reminderRule { id offsetLabel } } }`;

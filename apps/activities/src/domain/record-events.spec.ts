@@ -15,5 +15,7 @@ describe('record events in the chatter', () => {
       'Quotation confirmed: Sales Order S00042 (111,000,000 IDR)',
     );
     expect(eventHeadline('Opportunity', 'updated', { state: {} })).toBeNull();
+    expect(eventHeadline('Opportunity', 'merged', { state: { id: 'a' }, mergedIds: ['a', 'b', 'c'] })?.body).toBe('Merged with 2 other leads/opportunities');
+    expect(eventHeadline('Opportunity', 'merged', { state: { id: 'a' }, mergedIds: ['b'] })?.body).toBe('Merged with 1 other lead/opportunity');
   });
 });

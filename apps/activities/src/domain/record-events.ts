@@ -38,7 +38,7 @@ export function eventHeadline(resourceType: string, event: string, data: Record<
     case 'Opportunity.converted':
       return t('Converted to an opportunity');
     case 'Opportunity.merged': {
-      const n = Array.isArray(data['mergedIds']) ? data['mergedIds'].length : 0;
+      const n = Array.isArray(data['mergedIds']) ? data['mergedIds'].filter((id) => id !== state['id']).length : 0;
       return t(`Merged with ${n} other lead${n === 1 ? '' : 's'}/opportunit${n === 1 ? 'y' : 'ies'}`);
     }
     case 'Opportunity.archived':

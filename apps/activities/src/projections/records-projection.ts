@@ -109,12 +109,42 @@ export function recordsProjection(deps: RecordsProjectionDeps): ConsumerSpec {
       }
     }
 
+    // Merged opportunities: their history, activities and meetings move to the one kept (as Odoo does).
+    if (name === 'merged' && Array.isArray(data['mergedIds'])) {
+      out.push(...(await moveMerged(manager, current, (data['mergedIds'] as string[]).map((id) => id.toLowerCase()), now, event.traceparent)));
+    }
+
     // An archived, lost, cancelled or deleted record loses its open activities (the rules' too).
     if (!current.active && (previous === null || previous.active || current.deleted)) {
       out.push(...(await cancelOpen(manager, current, now, name === 'deleted' ? 'the record was deleted' : 'the record was archived', event.traceparent)));
     }
     out.push(...(await deps.rules.run(manager, current, event.traceparent)));
     await appendToOutbox(manager, SCHEMA, out);
+  }
+
+  async function moveMerged(manager: EntityManager, into: ResourceRecord, mergedIds: string[], now: Date, traceparent?: string): Promise<CloudEvent[]> {
+    const from = mergedIds.filter((id) => id !== into.resourceId);
+    if (from.length === 0) return [];
+    const params = [into.resourceType, from, into.resourceId];
+    await manager.query(`UPDATE activities.message SET resource_id = $3 WHERE resource_type = $1 AND resource_id = ANY($2::text[])`, params);
+    await manager.query(
+      `UPDATE activities.meeting SET resource_id = $3, record_owner_id = $4, team_id = $5, branch_id = $6 WHERE resource_type = $1 AND resource_id = ANY($2::text[])`,
+      [...params, into.ownerId, into.teamId, into.branchId],
+    );
+    const moved: { id: string; resource_id: string; status: string }[] = await manager.query(
+      `UPDATE activities.activity a SET resource_id = $3, record_owner_id = $4, team_id = $5, branch_id = $6,
+         version = CASE WHEN status = 'open' THEN version + 1 ELSE version END, updated_at = CASE WHEN status = 'open' THEN $7 ELSE updated_at END
+       FROM (SELECT id, resource_id AS old_resource_id FROM activities.activity WHERE resource_type = $1 AND resource_id = ANY($2::text[]) FOR UPDATE) o
+       WHERE a.id = o.id RETURNING a.id, o.old_resource_id AS resource_id, a.status`,
+      [...params, into.ownerId, into.teamId, into.branchId, now],
+    );
+    const events: CloudEvent[] = [];
+    for (const m of moved.filter((x) => x.status === 'open')) {
+      const activity = (await deps.store.load(manager, m.id))!;
+      // The activity now hangs on another record: published as `rescheduled` with what changed.
+      events.push(activityEvent('rescheduled', activity, { time: now, traceparent, changes: { resourceId: { from: m.resource_id, to: into.resourceId } } }));
+    }
+    return events;
   }
 
   async function cancelOpen(manager: EntityManager, record: ResourceRecord, now: Date, reason: string, traceparent?: string): Promise<CloudEvent[]> {
