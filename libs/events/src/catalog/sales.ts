@@ -14,6 +14,7 @@ export const SALES_EVENTS = [
   }),
   ...defineStateEvents('sales', 'booking', 'Booking', bookingState, {
     created: 'A booking service was created from a won opportunity.',
+    updated: 'A draft booking service changed (date, time, pit, mechanic …); `changes` lists what.',
     posted: 'A booking service was posted.',
     cancelled: 'A booking service was cancelled.',
     work_order_created: 'The workshop created a work order for the booking.',
