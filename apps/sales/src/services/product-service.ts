@@ -99,7 +99,8 @@ export class ProductService {
         patch.taxIds ?? [],
         current.id,
       );
-      const [row] = await m.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[row]] = await m.query(
         `UPDATE sales.product p SET name = $2, internal_reference = $3, type = $4, list_price = $5, currency = $6,
            unit_of_measure = $7, tax_ids = $8::uuid[], sales_description = $9, active = $10, version = version + 1,
            updated_at = $11, updated_by = $12

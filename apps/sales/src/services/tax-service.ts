@@ -63,7 +63,8 @@ export class TaxService {
       checkVersion('Tax', current, input.expectedVersion);
       if (patch.name !== undefined) await this.assertNameFree(m, patch.name, current.id);
       const next = { ...current, ...patch };
-      const [row] = await m.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[row]] = await m.query(
         `UPDATE sales.tax t SET name = $2, percent = $3, price_included = $4, active = $5, version = version + 1,
            updated_at = $6, updated_by = $7 WHERE t.id = $1 RETURNING ${COLUMNS}`,
         [current.id, next.name, next.percent, next.priceIncluded, next.active, now, user.id],
