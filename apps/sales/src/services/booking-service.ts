@@ -223,8 +223,7 @@ export class BookingService {
     return this.transition(input, ctx, 'createWorkOrder', 'work_order_created', async (m, current) => {
       const taken = await m.query('SELECT number FROM sales.booking WHERE work_order_number = $1 AND id <> $2', [number, current.id]);
       if (taken.length > 0) throw badInput('workOrderNumber', `work order ${number} belongs to booking ${taken[0].number}`);
-      await m.query('UPDATE sales.booking SET work_order_number = $2 WHERE id = $1', [current.id, number]);
-      return { workOrderNumber: { from: null, to: number } };
+      return { set: { work_order_number: number }, changes: { workOrderNumber: { from: null, to: number } } };
     });
   }
 
@@ -233,7 +232,11 @@ export class BookingService {
     ctx: BaseContext,
     action: 'post' | 'cancel' | 'createWorkOrder',
     event: BookingEventName,
-    effect?: (m: EntityManager, current: BookingRow) => Promise<Record<string, { from: unknown; to: unknown }>>,
+    /** Checks, plus columns to set in the same statement as the state (the table checks them together). */
+    effect?: (
+      m: EntityManager,
+      current: BookingRow,
+    ) => Promise<{ set: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }>,
   ): Promise<BookingRow> {
     const user = requireUser(ctx);
     const now = this.clock.now();
@@ -241,14 +244,15 @@ export class BookingService {
       const current = await this.lockVisible(m, input.id, user);
       checkVersion('BookingService', current, input.expectedVersion);
       const state = nextBookingState(current.state, action);
-      const extraChanges = effect ? await effect(m, current) : {};
-      await m.query('UPDATE sales.booking SET state = $2, version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $1', [
-        current.id,
-        state,
-        now,
-        user.id,
-      ]);
-      return this.emit(m, current.id, event, now, ctx, { state: { from: current.state, to: state }, ...extraChanges });
+      const extra = effect ? await effect(m, current) : { set: {}, changes: {} };
+      const columns = Object.keys(extra.set);
+      await m.query(
+        `UPDATE sales.booking SET state = $2, version = version + 1, updated_at = $3, updated_by = $4
+           ${columns.map((column, i) => `, ${column} = $${i + 5}`).join('')}
+         WHERE id = $1`,
+        [current.id, state, now, user.id, ...Object.values(extra.set)],
+      );
+      return this.emit(m, current.id, event, now, ctx, { state: { from: current.state, to: state }, ...extra.changes });
     });
   }
 
