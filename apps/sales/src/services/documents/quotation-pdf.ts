@@ -26,8 +26,10 @@ export function renderQuotationPdf(doc: QuotationDocument, createdAt: Date): Pro
   const top = pdf.y;
   let leftY = top;
   const block = (title: string | null, address: { name: string; lines: string[] }, x: number, y: number, w: number) => {
+    pdf.x = x;
+    pdf.y = y;
     pdf.fontSize(9);
-    if (title) pdf.font('Helvetica-Bold').text(title, x, y, { width: w });
+    if (title) pdf.font('Helvetica-Bold').text(title, { width: w });
     pdf.font(title ? 'Helvetica' : 'Helvetica-Bold').fontSize(title ? 9 : 10).text(address.name, { width: w });
     pdf.font('Helvetica').fontSize(9);
     for (const line of address.lines) pdf.text(line, { width: w });
