@@ -318,17 +318,19 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
     const cannot = await admin.request(CONFIRM, { input: { id: third.id } });
     expect(cannot.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: 'cannot confirm a cancelled quotation' });
 
-    const other = newId();
-    const sales = stack.subgraph('sales');
-    const dataSource = sales.deps.dataSource;
-    const before = queryCount(dataSource);
-    const result = await admin.data(OPPORTUNITY_SALES, {
-      reps: [
-        { __typename: 'Opportunity', id: chairsOpportunity },
-        { __typename: 'Opportunity', id: other },
-      ],
-    });
-    const queries = queryCount(dataSource) - before;
+    const others = Array.from({ length: 9 }, () => newId());
+    const dataSource = stack.subgraph('sales').deps.dataSource;
+    // The fewest statements over a few tries: the outbox relay shares the DataSource and may run
+    // one of its own in between; an N+1 would show at least 10 every time.
+    let queries = Infinity;
+    let result: any;
+    for (let attempt = 0; attempt < 3 && queries > 2; attempt += 1) {
+      const before = queryCount(dataSource);
+      result = await admin.data(OPPORTUNITY_SALES, {
+        reps: [chairsOpportunity, ...others].map((id) => ({ __typename: 'Opportunity', id })),
+      });
+      queries = Math.min(queries, queryCount(dataSource) - before);
+    }
     expect(result._entities[0]).toMatchObject({
       id: chairsOpportunity,
       quotationCount: 1,
@@ -339,8 +341,9 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
       quotations: { totalCount: 3 },
     });
     expect(result._entities[0].quotations.edges.map((e: any) => e.node.number)).toEqual(['S00003', 'S00002', 'S00001']);
+    expect(result._entities).toHaveLength(10);
     expect(result._entities[1]).toMatchObject({ quotationCount: 0, saleOrderCount: 0, saleAmountTotal: '0.00', quotations: { totalCount: 0, edges: [] } });
-    expect(queries).toBe(2); // one for the figures of both opportunities, one for their quotations
+    expect(queries).toBe(2); // one for the figures of the ten opportunities, one for their quotations
 
     // Someone else's own-documents user sees none of it, in the figures too.
     const outsider = stack.client(await testToken({ role: 'user_own', teamIds: [newId()] }));
