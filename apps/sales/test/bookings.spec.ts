@@ -203,4 +203,26 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
     const mine = await api.data(`{ bookingServices(first: 10, orderBy: { field: SCHEDULED_AT }) { totalCount edges { node { number } } } }`);
     expect(mine.bookingServices.edges.map((e: any) => e.node.number)).toEqual(['BOS-W/MAN01/2611/00002', 'BOS-W/MAN01/2611/00001']);
   });
+
+  it('cancels a posted booking, and refuses bookings for unknown branches or without a visible opportunity', async () => {
+    const list = await api.data(`{ bookingServices(first: 10, filter: { state: [DRAFT] }) { edges { node { id number } } } }`);
+    const second = list.bookingServices.edges[0].node;
+    expect(second.number).toBe('BOS-W/MAN01/2611/00002');
+    await api.data(POST, { input: { id: second.id } });
+    expect((await api.data(CANCEL, { input: { id: second.id, expectedVersion: 2 } })).cancelBookingService.bookingService).toEqual({
+      state: 'CANCELLED',
+      version: 3,
+    });
+    const headOffice = stack.client(await testToken({ role: 'admin' }));
+    const before = await counts();
+    const unknown = await headOffice.request(CREATE, { input: { ...base, opportunityId: won, branchId: 'SAM01' } });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    expect(unknown.errors?.[0]?.message).toBe('branch SAM01 is not known');
+    const stranger = stack.client(await testToken({ role: 'user_own', teamIds: [newId()] }));
+    const invisible = await stranger.request(CREATE, { input: { ...base, opportunityId: won } });
+    expect(invisible.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const missing = await api.request(CREATE, { input: { ...base, opportunityId: newId() } });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await counts()).toEqual(before);
+  });
 });

@@ -39,7 +39,7 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
 
   beforeAll(async () => {
     env = await createTestEnv('salesq');
-    sink = await SmtpSink.start();
+    sink = await SmtpSink.start(0, { rejectRecipient: (address) => address.startsWith('nobody@') });
     process.env['SMTP_URL'] = sink.url;
     process.env['SMTP_TIMEOUT_MS'] = '3000';
     stack = await startStack({ env, modules: [salesModule], clock });
@@ -250,7 +250,7 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
     const still = await admin.data(`query($id: ID!) { quotation(id: $id) { state version } }`, { id: quotation.id });
     expect(still.quotation).toEqual({ state: 'DRAFT', version: 2 });
 
-    sink = await SmtpSink.start(port);
+    sink = await SmtpSink.start(port, { rejectRecipient: (address) => address.startsWith('nobody@') });
     const sent = await admin.data(SEND, { input: { id: quotation.id, expectedVersion: 2, cc: ['pepper@avengers.co.id'], message: 'As discussed with Ms Potts.' } });
     expect(sent.sendQuotation.quotation).toMatchObject({ state: 'SENT', version: 3 });
     const mail = await sink.waitFor((m) => m.subject?.includes('S00001') ?? false);
@@ -280,6 +280,16 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
       sentBy: salesperson,
     });
     expect(event.mail.bodyText).toContain('Your quotation S00001 amounting in IDR 109,612,500.00 is ready for review.');
+  });
+
+  it('reports a recipient the mail server refuses as bad input, and changes nothing', async () => {
+    const before = await counts();
+    const refused = await admin.request(SEND, { input: { id: quotation.id, to: ['nobody@avengers.co.id'] } });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(refused.errors?.[0]?.message).toContain('mailbox unavailable');
+    const malformed = await admin.request(SEND, { input: { id: quotation.id, to: ['pepper at avengers'] } });
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(await counts()).toEqual(before);
   });
 
   it('confirms into a sales order whose team marks the opportunity won; orders cannot be edited', async () => {
@@ -392,5 +402,51 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
       const { rows } = await db.query('SELECT count(*)::int AS n FROM sales.quotation WHERE opportunity_id = $1', [survivor]);
       expect(rows[0].n).toBe(3);
     });
+  });
+
+  it('makes a quotation without an opportunity: the caller is the salesperson, in their branch, priced in any currency', async () => {
+    const branchUser = newId();
+    const api = stack.client(await testToken({ role: 'user_own', id: branchUser, branchIds: ['JKT01'], teamIds: [team] }));
+    const CREATE = `mutation($input: CreateQuotationInput!) { createQuotation(input: $input) { quotation { ${QUOTATION_FIELDS} } } }`;
+    const before = await counts();
+    const foreign = await api.request(CREATE, { input: { customerId: avengers, currency: 'USD', lines: [{ productId: chair, quantity: '2' }] } });
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lines.0.unitPrice' });
+    const elsewhere = await api.request(CREATE, { input: { customerId: avengers, branchId: 'SAM01' } });
+    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    expect(await counts()).toEqual(before);
+
+    const created = await api.data(CREATE, {
+      input: {
+        customerId: avengers,
+        deliveryAddressId: pepper,
+        currency: 'USD',
+        clientOrderRef: 'PO-HULK-7',
+        lines: [{ productId: chair, quantity: '3', unitPrice: '33.335', taxIds: [vat] }],
+      },
+    });
+    const q = created.createQuotation.quotation;
+    expect(q).toMatchObject({
+      salespersonId: branchUser,
+      teamId: team,
+      branchId: 'JKT01',
+      currency: 'USD',
+      invoiceAddress: { id: invoiceDept },
+      deliveryAddress: { id: pepper },
+      opportunity: null,
+      amountUntaxed: '100.01', // 3 × 33.335 = 100.005 → 100.01
+      amountTax: '11.00',
+      amountTotal: '111.01',
+    });
+    const yen = await api.data(UPDATE, { input: { id: q.id, expectedVersion: 1, currency: 'JPY' } });
+    expect(yen.updateQuotation.quotation).toMatchObject({ currency: 'JPY', amountUntaxed: '100', amountTax: '11', amountTotal: '111', version: 2 });
+
+    const pdf = await api.data(`query($id: ID!) { quotationPdf(id: $id) { filename contentType base64 } }`, { id: q.id });
+    expect(pdf.quotationPdf).toMatchObject({ filename: `Quotation - ${q.number}.pdf`, contentType: 'application/pdf' });
+    expect(Buffer.from(pdf.quotationPdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    const hidden = await stack.client(await testToken({ role: 'user_all', branchIds: ['SAM01'] })).data(
+      `query($id: ID!) { quotation(id: $id) { id } quotationPdf(id: $id) { filename } }`,
+      { id: q.id },
+    );
+    expect(hidden).toEqual({ quotation: null, quotationPdf: null });
   });
 });

@@ -25,13 +25,22 @@ export class SmtpSink {
     readonly port: number,
   ) {}
 
-  static async start(port = 0): Promise<SmtpSink> {
+  /** `rejectRecipient`: addresses the server answers 550 to (RCPT TO), as a real server refuses unknown mailboxes. */
+  static async start(port = 0, options: { rejectRecipient?: (address: string) => boolean } = {}): Promise<SmtpSink> {
     const messages: ParsedMail[] = [];
     const server = new SMTPServer({
       secure: false,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (options.rejectRecipient?.(address.address)) {
+          const error = Object.assign(new Error(`5.1.1 <${address.address}>: mailbox unavailable`), { responseCode: 550 });
+          callback(error);
+          return;
+        }
+        callback();
+      },
       onData(stream, _session, callback) {
         simpleParser(stream)
           .then((mail) => {
