@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { canSee, requireUser, scopePredicate, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition, notFound, type Connection, type PageArgs } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
-import { moneyString } from '@crm/money';
+import { isCurrency, moneyString } from '@crm/money';
 import { envInt, envString, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
 import { computeLine, computeTotals, type LineAmounts } from '../domain/line-amounts';
@@ -22,6 +22,7 @@ import {
   type TaxFacts,
 } from '../domain/quotation-input';
 import { assertEditable, nextQuotationState, type QuotationState } from '../domain/quotation-state';
+import { currencyCode } from '../domain/fields';
 import { localDate } from '../domain/zoned-time';
 import { checkVersion, diff } from './common';
 import { defaultAddresses, findContacts, findOpportunity, teamMarksWonOnConfirmation, type OpportunityCopy } from './directory';
@@ -189,7 +190,8 @@ export class QuotationService {
         salespersonId: opportunity.salespersonId ?? user.id,
         teamId: opportunity.teamId,
         branchId: opportunity.branchId,
-        currency: header.currency ?? opportunity.currency ?? this.defaultCurrency,
+        // An opportunity in a currency sales does not know needs one named in the input.
+        currency: header.currency ?? currencyCode(opportunity.currency, this.defaultCurrency),
       },
       {
         opportunityId: opportunity.id,
@@ -683,7 +685,8 @@ export class QuotationService {
     );
     return ids.map((id) => {
       const mine = rows.filter((r) => r.id === id);
-      const currency = mine[0]?.opportunityCurrency ?? this.defaultCurrency;
+      const wanted = mine[0]?.opportunityCurrency ?? this.defaultCurrency;
+      const currency = isCurrency(wanted) ? wanted : this.defaultCurrency;
       const byCurrency = mine
         .filter((r) => r.currency !== null)
         .map((r) => ({
