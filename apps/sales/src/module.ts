@@ -22,16 +22,17 @@ export const salesModule: SubgraphModule<SalesContext> = {
   publishes: [TOPICS.salesQuotation, TOPICS.salesBooking],
   create(deps) {
     const quotations = new QuotationService(deps.dataSource, deps.clock);
+    const bookings = new BookingService(deps.dataSource, deps.clock);
     const services = {
       taxes: new TaxService(deps.dataSource, deps.clock),
       products: new ProductService(deps.dataSource, deps.clock),
       quotations,
       mailing: new QuotationMailing(deps.dataSource, quotations, mailerFromEnv(), deps.clock),
-      bookings: new BookingService(deps.dataSource, deps.clock),
+      bookings,
     };
     return {
       resolvers,
-      consumers: [pipelineProjection(quotations), contactsProjection],
+      consumers: [pipelineProjection(quotations, bookings), contactsProjection],
       context: (base) => createContext(base, services),
     };
   },

@@ -225,4 +225,22 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
+
+  it('moves the bookings of merged opportunities to the one that remains', async () => {
+    const survivor = newId();
+    await publisher.publish(
+      opportunityEvent('merged', opportunity({ id: survivor, version: 4, customerId: customer, salespersonId: advisor, teamId: team, branchId: 'MAN01', status: 'won' }), {
+        mergedIds: [won],
+      }),
+    );
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM sales.booking WHERE opportunity_id = $1', [survivor]);
+      expect(rows[0].n).toBe(2);
+    });
+    const messages = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.booking`, (ms) =>
+      ms.some((m) => m.headers['ce_type'] === 'crm.sales.booking.updated.v1' && JSON.parse(m.value!).changes?.opportunityId),
+    );
+    const moved = messages.filter((m) => m.headers['ce_type'] === 'crm.sales.booking.updated.v1' && JSON.parse(m.value!).changes?.opportunityId);
+    expect(JSON.parse(moved[0]!.value!).changes.opportunityId).toEqual({ from: won, to: survivor });
+  });
 });

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type CloudEvent, type StateEventData } from '@crm/events';
 import type { ConsumerSpec } from '@crm/service';
+import type { BookingService } from '../services/booking-service';
 import type { QuotationService } from '../services/quotation-service';
 
 /** The opportunity fields sales needs (crm.pipeline.opportunity contract); absent ones take defaults. */
@@ -88,9 +89,9 @@ const OPPORTUNITY_EVENTS = ['created', 'updated', 'stage_changed', 'won', 'lost'
 /**
  * Local copies of opportunities (for "New Quotation", "Create Booking Service" and the won
  * check) and of teams (the "confirming an order marks the opportunity won" setting).
- * A merge moves the merged opportunities' quotations to the one that remains, as in Odoo.
+ * A merge moves the merged opportunities' quotations and bookings to the one that remains, as in Odoo.
  */
-export function pipelineProjection(quotations: QuotationService): ConsumerSpec {
+export function pipelineProjection(quotations: QuotationService, bookings: BookingService): ConsumerSpec {
   const handlers: ConsumerSpec['handlers'] = {};
   for (const name of OPPORTUNITY_EVENTS) handlers[`crm.pipeline.opportunity.${name}.v1`] = (e, m) => applyOpportunity(e, m);
   handlers['crm.pipeline.opportunity.deleted.v1'] = (e, m) => applyOpportunity(e, m, true);
@@ -98,7 +99,10 @@ export function pipelineProjection(quotations: QuotationService): ConsumerSpec {
     await applyOpportunity(event, manager);
     const data = event.data as StateEventData<OpportunityState> & { mergedIds?: string[] };
     const merged = (data.mergedIds ?? []).filter((id) => id !== data.state.id);
-    if (merged.length > 0) await quotations.reassignOpportunity(manager, merged, data.state.id, new Date(event.time));
+    if (merged.length > 0) {
+      await quotations.reassignOpportunity(manager, merged, data.state.id, new Date(event.time));
+      await bookings.reassignOpportunity(manager, merged, data.state.id, new Date(event.time));
+    }
   };
   handlers['crm.pipeline.team.created.v1'] = applyTeam;
   handlers['crm.pipeline.team.updated.v1'] = applyTeam;

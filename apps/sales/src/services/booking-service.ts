@@ -261,13 +261,29 @@ export class BookingService {
     id: string,
     event: BookingEventName | 'updated',
     now: Date,
-    ctx: BaseContext,
+    ctx: Pick<BaseContext, 'traceparent'>,
     changes?: Record<string, { from: unknown; to: unknown }>,
   ): Promise<BookingRow> {
     const [raw] = await m.query(`SELECT ${BOOKING_COLUMNS} FROM sales.booking b WHERE b.id = $1`, [id]);
     const row = mapBooking(raw);
     await appendToOutbox(m, SCHEMA, [bookingEvent(event, row, { time: now, traceparent: ctx.traceparent, changes })]);
     return row;
+  }
+
+  /** Opportunities were merged into `toId` (pipeline event): their bookings follow, each with an `updated` event. */
+  async reassignOpportunity(m: EntityManager, fromIds: string[], toId: string, time: Date): Promise<void> {
+    const moved: { id: string; opportunityId: string }[] = await m.query(
+      `SELECT id, opportunity_id AS "opportunityId" FROM sales.booking WHERE opportunity_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [fromIds],
+    );
+    for (const b of moved) {
+      await m.query('UPDATE sales.booking SET opportunity_id = $2, version = version + 1, updated_at = $3, updated_by = NULL WHERE id = $1', [
+        b.id,
+        toId,
+        time,
+      ]);
+      await this.emit(m, b.id, 'updated', time, {}, { opportunityId: { from: b.opportunityId, to: toId } });
+    }
   }
 
   private async lockVisible(m: EntityManager, id: string, user: AuthUser): Promise<BookingRow> {
