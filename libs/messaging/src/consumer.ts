@@ -67,7 +67,17 @@ export class EventConsumer {
     this.dlqProducer = createIdempotentProducer(kafka);
     await this.dlqProducer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topics: topics.map((t) => physicalTopic(config, t)), fromBeginning: true });
+    // A topic created a moment ago may not be in every broker's metadata yet
+    // (UNKNOWN_TOPIC_OR_PARTITION, retriable): try again shortly instead of failing the start.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await consumer.subscribe({ topics: topics.map((t) => physicalTopic(config, t)), fromBeginning: true });
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
     await consumer.run({ autoCommit: true, eachMessage: (payload) => this.handle(payload) });
   }
 
