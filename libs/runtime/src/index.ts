@@ -2,3 +2,4 @@ export * from './ids';
 export * from './env';
 export * from './clock';
 export * from './logger';
+export * from './decimal';
