@@ -27,7 +27,7 @@ describe('opportunity input', () => {
       }),
     ).toEqual({
       name: '200 Office Chairs',
-      expectedRevenue: '100000000',
+      expectedRevenue: '100000000.00',
       currency: 'IDR',
       probability: '90.00',
       priority: 3,

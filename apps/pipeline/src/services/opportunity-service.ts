@@ -315,7 +315,7 @@ export class OpportunityService {
       pipelineId: pipeline.id,
       stageId: null,
       priority: 0,
-      expectedRevenue: '0',
+      expectedRevenue: '0.00',
       currency: team.currency,
       probability: '0.00',
       automatedProbability: '0.00',

@@ -114,13 +114,12 @@ export class Workspace {
   }
 
   async names(o: Opportunity): Promise<DenormalisedNames> {
-    const [team, pipeline, stage, reason, tags] = await Promise.all([
-      this.team(o.teamId),
-      this.pipeline(o.pipelineId),
-      this.stage(o.pipelineId, o.stageId),
-      o.lostReasonId ? this.lostReason(o.lostReasonId) : Promise.resolve(undefined),
-      this.tagNames(o.tagIds),
-    ]);
+    // One connection per transaction: one query at a time.
+    const team = await this.team(o.teamId);
+    const pipeline = await this.pipeline(o.pipelineId);
+    const stage = await this.stage(o.pipelineId, o.stageId);
+    const reason = o.lostReasonId ? await this.lostReason(o.lostReasonId) : undefined;
+    const tags = await this.tagNames(o.tagIds);
     return {
       teamName: team?.name ?? null,
       pipelineName: pipeline?.name ?? null,
