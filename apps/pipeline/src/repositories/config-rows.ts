@@ -181,14 +181,19 @@ export async function tagsByIds(q: Queryable, ids: readonly string[]): Promise<T
   return rows.map(toTag);
 }
 
-/** The rate in force today for each currency (value of one unit in the reference currency). */
-export async function currentRates(q: Queryable, currencies?: readonly string[]): Promise<Map<string, CurrencyRate>> {
+/** The calendar date (UTC) rates are looked up for: the same for every reader and writer. */
+export function rateDate(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** The rate in force on `asOf` for each currency (value of one unit in the reference currency). */
+export async function currentRates(q: Queryable, asOf: string, currencies?: readonly string[]): Promise<Map<string, CurrencyRate>> {
   const rows: Row[] = await q.query(
     `SELECT DISTINCT ON (currency) currency, valid_from::text AS valid_from, rate::text AS rate
        FROM pipeline.currency_rate
-      WHERE valid_from <= current_date ${currencies ? 'AND currency = ANY($1::text[])' : ''}
+      WHERE valid_from <= $1::date ${currencies ? 'AND currency = ANY($2::text[])' : ''}
       ORDER BY currency, valid_from DESC`,
-    currencies ? [[...currencies]] : [],
+    currencies ? [asOf, [...currencies]] : [asOf],
   );
   return new Map(rows.map((r) => [r.currency as string, { currency: r.currency, validFrom: r.valid_from, rate: r.rate }]));
 }

@@ -16,7 +16,7 @@ import {
   type TeamInput,
 } from '../domain/config-input';
 import { validateGates, type GatesInput } from '../domain/gates';
-import { stateChanges as diff, todayIn } from '../domain/opportunity';
+import { stateChanges as diff } from '../domain/opportunity';
 import { validatePropertyDefinitions, type PropertyDefinitionInput } from '../domain/properties';
 import { DEFAULT_SCORING_VARIABLES } from '../domain/scoring';
 import {
@@ -24,6 +24,7 @@ import {
   STAGE_COLUMNS,
   TEAM_COLUMNS,
   currentRates,
+  rateDate,
   lostReasonsByIds,
   pipelineEventState,
   pipelinesByIds,
@@ -154,13 +155,13 @@ export class ConfigService {
   }
 
   async listRates(): Promise<CurrencyRate[]> {
-    return [...(await currentRates(this.dataSource)).values()];
+    return [...(await currentRates(this.dataSource, rateDate(this.clock.now()))).values()];
   }
 
   // ── teams ────────────────────────────────────────────────────────────────
 
   private async requireRate(q: Queryable, currency: string, field = 'currency'): Promise<void> {
-    if (!(await currentRates(q, [currency])).has(currency)) {
+    if (!(await currentRates(q, rateDate(this.clock.now()), [currency])).has(currency)) {
       throw badInput(field, `no rate is known for ${currency}; add one with setCurrencyRate first`);
     }
   }
@@ -502,8 +503,8 @@ export class ConfigService {
   }
 
   async setCurrencyRate(input: { currency?: string | null; rate?: string | null; validFrom?: string | null }, ctx: BaseContext): Promise<CurrencyRate> {
-    const user = requireUser(ctx);
-    const rate = validateRate(input, todayIn(user.tz, this.clock.now()));
+    requireUser(ctx);
+    const rate = validateRate(input, rateDate(this.clock.now()));
     return this.tx(ctx, async (tx) => {
       await tx.manager.query(
         `INSERT INTO pipeline.currency_rate (currency, valid_from, rate, created_at, created_by) VALUES ($1, $2, $3, $4, $5)

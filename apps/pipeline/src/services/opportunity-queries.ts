@@ -5,7 +5,7 @@ import { badInput, decodeCursor, encodeCursor, parsePage, toConnection, type Con
 import { decimalFixed, decimalSum, type Clock } from '@crm/runtime';
 import { todayIn, type Opportunity } from '../domain/opportunity';
 import { OPPORTUNITY_COLUMNS, toOpportunity } from '../repositories/opportunity-rows';
-import type { Pipeline, Stage, Team } from '../repositories/config-rows';
+import { rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
 import { filterClauses, ordering, type OpportunityFilterInput, type OrderInput } from './opportunity-filter';
 
 export interface ListArgs extends PageArgs {
@@ -52,7 +52,7 @@ export interface BoardData {
 
 /** The rates in force, as a CTE: value of one unit of each currency in the reference. */
 const RATES_CTE = `rates AS (
-  SELECT DISTINCT ON (currency) currency, rate FROM pipeline.currency_rate WHERE valid_from <= current_date ORDER BY currency, valid_from DESC)`;
+  SELECT DISTINCT ON (currency) currency, rate FROM pipeline.currency_rate WHERE valid_from <= $4::date ORDER BY currency, valid_from DESC)`;
 
 /**
  * Reads of leads and opportunities. Every query carries the caller's record scope in its
@@ -104,7 +104,7 @@ export class OpportunityQueries {
 
   /** Columns in stage order with counts and sums converted to the team's currency (decimal, in SQL). */
   async board(team: Team, pipeline: Pipeline, stages: Stage[], filter: OpportunityFilterInput | null, user: AuthUser): Promise<BoardData> {
-    const params: unknown[] = [pipeline.id, stages.map((s) => s.id), team.currency];
+    const params: unknown[] = [pipeline.id, stages.map((s) => s.id), team.currency, rateDate(this.clock.now())];
     const where = filterClauses(filter, user, this.today(user), params);
     const rows = await this.dataSource.query(
       `WITH ${RATES_CTE}

@@ -12,7 +12,7 @@ import { namedFields, validateOpportunityFields, type OpportunityFields, type Op
 import { automatedProbability, effectiveProbability, proratedRevenue } from '../domain/probability';
 import { applyPropertyPatch, keepDefined } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
-import { currentRates, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
+import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
 import { OPPORTUNITY_COLUMNS, lockOpportunities, toOpportunity } from '../repositories/opportunity-rows';
 import type { ContactsClient } from './contacts-client';
 import { nextNumber, persist, placeInColumn, type EventSpec } from './opportunity-store';
@@ -160,7 +160,7 @@ export class OpportunityService {
       if (fields[key] !== undefined) set(key, fields[key] as never);
     }
     if (fields.currency !== undefined && fields.currency !== o.currency) {
-      if (!(await currentRates(ws.manager, [fields.currency])).has(fields.currency)) {
+      if (!(await currentRates(ws.manager, rateDate(ws.tx.now), [fields.currency])).has(fields.currency)) {
         throw badInput('currency', `${fields.currency} is not a known currency (no rate); an administrator adds it with setCurrencyRate`);
       }
       set('currency', fields.currency);
@@ -346,7 +346,7 @@ export class OpportunityService {
       updatedBy: tx.user.id,
     };
     const { teamId: _t, pipelineId: _p, stageId: _s, salespersonId: _u, type: _type, ...rest } = fields;
-    if (rest.currency === undefined && !(await currentRates(ws.manager, [o.currency])).has(o.currency)) {
+    if (rest.currency === undefined && !(await currentRates(ws.manager, rateDate(ws.tx.now), [o.currency])).has(o.currency)) {
       throw badInput('currency', `the team's currency ${o.currency} has no rate`);
     }
     const changed = await this.applyFields(ws, o, rest);
