@@ -85,7 +85,7 @@ export class ConfigService {
 
   async listTeams(includeArchived: boolean): Promise<Team[]> {
     const rows = await this.dataSource.query(
-      `SELECT ${TEAM_COLUMNS} FROM pipeline.team t ${includeArchived ? '' : 'WHERE t.active'} ORDER BY t.sequence, t.name, t.id`,
+      `SELECT ${TEAM_COLUMNS} FROM pipeline.team t ${includeArchived ? '' : 'WHERE t.active'} ORDER BY t.is_default DESC, t.sequence, t.name, t.id`,
     );
     return rows.map(toTeam);
   }
