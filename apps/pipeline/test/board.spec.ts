@@ -67,6 +67,17 @@ describe('pipeline board (integration)', () => {
     expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'afterId' });
   });
 
+  it('keeps putting new cards on top, however many (ranks compare as numbers)', async () => {
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Ordering" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const created: string[] = [];
+    for (let i = 1; i <= 12; i += 1) {
+      await create({ name: `card ${i}`, teamId: team });
+      created.unshift(`card ${i}`);
+    }
+    const board = await api.data(`{ pipelineBoard(teamId: "${team}") { columns { stage { name } cards(first: 20) { edges { node { name } } } } } }`);
+    expect(board.pipelineBoard.columns[0].cards.edges.map((e: any) => e.node.name)).toEqual(created);
+  });
+
   it('renumbers a column whose neighbours leave no room, keeping the order', async () => {
     const ids = [];
     for (const name of ['P1', 'P2', 'P3']) ids.push((await create({ name, stageId: stages['Proposition'] })).id);

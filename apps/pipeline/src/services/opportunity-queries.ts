@@ -107,15 +107,20 @@ export class OpportunityQueries {
     const params: unknown[] = [pipeline.id, stages.map((s) => s.id), team.currency, rateDate(this.clock.now())];
     const where = filterClauses(filter, user, this.today(user), params);
     const rows = await this.dataSource.query(
-      `WITH ${RATES_CTE}
-       SELECT o.stage_id, count(*)::int AS count,
-              round(coalesce(sum(o.expected_revenue * r.rate), 0) / tr.rate, 2)::text AS expected,
-              round(coalesce(sum(o.prorated_revenue * r.rate), 0) / tr.rate, 2)::text AS prorated
-         FROM pipeline.opportunity o
-         LEFT JOIN rates r ON r.currency = o.currency
+      // Sum per stage and currency first, then convert each currency's sum once: Σ(a·r) = r·Σa, exactly.
+      `WITH ${RATES_CTE},
+       sums AS (
+         SELECT o.stage_id, o.currency, count(*) AS n, sum(o.expected_revenue) AS expected, sum(o.prorated_revenue) AS prorated
+           FROM pipeline.opportunity o
+          WHERE o.pipeline_id = $1 AND o.type = 'opportunity' AND o.active AND o.stage_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
+          GROUP BY o.stage_id, o.currency)
+       SELECT s.stage_id, sum(s.n)::int AS count,
+              round(coalesce(sum(s.expected * r.rate), 0) / tr.rate, 2)::text AS expected,
+              round(coalesce(sum(s.prorated * r.rate), 0) / tr.rate, 2)::text AS prorated
+         FROM sums s
+         LEFT JOIN rates r ON r.currency = s.currency
          CROSS JOIN (SELECT rate FROM rates WHERE currency = $3) tr
-        WHERE o.pipeline_id = $1 AND o.type = 'opportunity' AND o.active AND o.stage_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
-        GROUP BY o.stage_id, tr.rate`,
+        GROUP BY s.stage_id, tr.rate`,
       params,
     );
     const byStage = new Map<string, Row>(rows.map((r: Row) => [r.stage_id, r]));

@@ -13,7 +13,7 @@ export interface EventSpec {
   extra?: Record<string, unknown>;
 }
 
-const COLUMN = `pipeline_id = $1 AND stage_id = $2 AND active AND type = 'opportunity'`;
+const COLUMN = `o.pipeline_id = $1 AND o.stage_id = $2 AND o.active AND o.type = 'opportunity'`;
 
 /**
  * Writes a lead/opportunity (insert or full update), keeps its stage history, and queues its
@@ -91,14 +91,14 @@ export async function placeInColumn(ws: Workspace, pipelineId: string, stageId: 
     let adjacent: bigint | null = null;
     if (anchorId === null) {
       const rows = await ws.manager.query(
-        `SELECT rank::text AS rank FROM pipeline.opportunity WHERE ${COLUMN} AND id IS DISTINCT FROM $3::uuid ORDER BY rank, id LIMIT 1`,
+        `SELECT o.rank::text AS top FROM pipeline.opportunity o WHERE ${COLUMN} AND o.id IS DISTINCT FROM $3::uuid ORDER BY o.rank, o.id LIMIT 1`,
         [pipelineId, stageId, selfId],
       );
-      adjacent = rows[0] ? BigInt(rows[0].rank) : null;
+      adjacent = rows[0] ? BigInt(rows[0].top) : null;
     } else {
       const before = 'beforeId' in placement;
       const rows = await ws.manager.query(
-        `WITH anchor AS (SELECT rank, id FROM pipeline.opportunity WHERE id = $4 AND ${COLUMN})
+        `WITH anchor AS (SELECT o.rank, o.id FROM pipeline.opportunity o WHERE o.id = $4 AND ${COLUMN})
          SELECT (SELECT rank::text FROM anchor) AS anchor,
                 (SELECT o.rank::text FROM pipeline.opportunity o, anchor a
                   WHERE o.pipeline_id = $1 AND o.stage_id = $2 AND o.active AND o.type = 'opportunity' AND o.id IS DISTINCT FROM $3::uuid
@@ -121,7 +121,7 @@ export async function placeInColumn(ws: Workspace, pipelineId: string, stageId: 
 /** Spreads a column's ranks evenly, keeping the order (the moved card aside). */
 async function renumberColumn(ws: Workspace, pipelineId: string, stageId: string, selfId: string | null): Promise<void> {
   const rows = await ws.manager.query(
-    `SELECT id FROM pipeline.opportunity WHERE ${COLUMN} AND id IS DISTINCT FROM $3::uuid ORDER BY rank, id FOR UPDATE`,
+    `SELECT o.id FROM pipeline.opportunity o WHERE ${COLUMN} AND o.id IS DISTINCT FROM $3::uuid ORDER BY o.rank, o.id FOR UPDATE`,
     [pipelineId, stageId, selfId],
   );
   const ranks = spreadRanks(rows.length);
