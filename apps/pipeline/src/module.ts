@@ -5,6 +5,7 @@ import { createContext, type PipelineContext } from './context';
 import { migrations } from './migrations';
 import { contactsProjection } from './projections/contacts-projection';
 import { resolvers } from './resolvers';
+import { ConfigCache } from './services/config-cache';
 import { ConfigService } from './services/config-service';
 import { ContactsClient } from './services/contacts-client';
 import { OpportunityQueries } from './services/opportunity-queries';
@@ -23,7 +24,7 @@ export const pipelineModule: SubgraphModule<PipelineContext> = {
     const scoring = new ScoringRepository();
     const services = {
       config: new ConfigService(deps.dataSource, deps.clock),
-      opportunities: new OpportunityService(deps.dataSource, deps.clock, scoring, new ContactsClient()),
+      opportunities: new OpportunityService(deps.dataSource, deps.clock, scoring, new ContactsClient(), new ConfigCache()),
       queries: new OpportunityQueries(deps.dataSource, deps.clock),
     };
     return {

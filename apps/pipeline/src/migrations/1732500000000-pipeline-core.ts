@@ -14,7 +14,8 @@ const DEFAULT_LOST_REASONS = ['Too expensive', "We don't have people/skills", 'N
 
 /**
  * Indicative rates (value of one unit in IDR, the reference) so that boards total mixed
- * currencies out of the box; administrators keep them current with `setCurrencyRate`.
+ * currencies out of the box, valid from 1970 (a baseline for any date); administrators add
+ * dated rates with `setCurrencyRate`.
  */
 const DEFAULT_RATES: [string, string][] = [
   ['IDR', '1'],
@@ -158,7 +159,7 @@ export class PipelineCore1732500000000 implements MigrationInterface {
     const rates = new Map(DEFAULT_RATES);
     if (!rates.has(currency)) rates.set(currency, '1');
     for (const [code, rate] of rates) {
-      await runner.query(`INSERT INTO pipeline.currency_rate (currency, valid_from, rate, created_at) VALUES ($1, DATE '2025-01-01', $2, $3)`, [code, rate, now]);
+      await runner.query(`INSERT INTO pipeline.currency_rate (currency, valid_from, rate, created_at) VALUES ($1, DATE '1970-01-01', $2, $3)`, [code, rate, now]);
     }
 
     await runner.query(`

@@ -117,17 +117,39 @@ export async function insertOpportunity(manager: EntityManager, o: Opportunity):
   );
 }
 
-/** Writes every field; `expectedVersion` is the version read (optimistic lock, checked by the caller under FOR UPDATE). */
-export async function updateOpportunity(manager: EntityManager, o: Opportunity): Promise<void> {
+/** The UPDATE of every field as SQL text and parameters ($1 = id), to run alone or inside a CTE. */
+export function updateStatement(o: Opportunity): { sql: string; params: unknown[] } {
   const sets = FIELDS.map(([column, , cast], i) => `${column} = $${i + 2}${cast ? `::${cast}` : ''}`);
-  await manager.query(`UPDATE pipeline.opportunity SET ${sets.join(', ')} WHERE id = $1`, [o.id, ...FIELDS.map(([, get]) => get(o))]);
+  return { sql: `UPDATE pipeline.opportunity SET ${sets.join(', ')} WHERE id = $1`, params: [o.id, ...FIELDS.map(([, get]) => get(o))] };
 }
 
-/** Locks and reads rows for a change (in id order, so concurrent bulk changes cannot deadlock). */
-export async function lockOpportunities(manager: EntityManager, ids: readonly string[]): Promise<Map<string, Opportunity>> {
+export async function updateOpportunity(manager: EntityManager, o: Opportunity): Promise<void> {
+  const { sql, params } = updateStatement(o);
+  await manager.query(sql, params);
+}
+
+export interface LockedOpportunities {
+  rows: Map<string, Opportunity>;
+  /** pipeline.config_version as this statement saw it. */
+  configVersion: string;
+  /** pipeline.scoring_version of the rows' teams ('0' when none yet). */
+  scoringVersions: Map<string, string>;
+}
+
+/**
+ * Locks and reads rows for a change (in id order, so concurrent bulk changes cannot deadlock),
+ * with the cache version counters in the same round trip.
+ */
+export async function lockOpportunities(manager: EntityManager, ids: readonly string[]): Promise<LockedOpportunities> {
   const rows: Row[] = await manager.query(
-    `SELECT ${OPPORTUNITY_COLUMNS} FROM pipeline.opportunity o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE`,
+    `SELECT ${OPPORTUNITY_COLUMNS}, (SELECT version::text FROM pipeline.config_version) AS config_version,
+            COALESCE((SELECT sv.version::text FROM pipeline.scoring_version sv WHERE sv.team_id = o.team_id), '0') AS scoring_version
+       FROM pipeline.opportunity o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE OF o`,
     [[...ids]],
   );
-  return new Map(rows.map((r) => [r.id as string, toOpportunity(r)]));
+  return {
+    rows: new Map(rows.map((r) => [r.id as string, toOpportunity(r)])),
+    configVersion: rows[0]?.config_version ?? '',
+    scoringVersions: new Map(rows.map((r) => [r.team_id as string, r.scoring_version as string])),
+  };
 }

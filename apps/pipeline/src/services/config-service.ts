@@ -78,7 +78,12 @@ export class ConfigService {
 
   private tx<T>(ctx: BaseContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     const user = this.admin(ctx);
-    return inTransaction(this.dataSource, { now: this.clock.now(), user, traceparent: ctx.traceparent }, work);
+    return inTransaction(this.dataSource, { now: this.clock.now(), user, traceparent: ctx.traceparent }, async (tx) => {
+      const result = await work(tx);
+      // Every process's configuration cache reads again.
+      await tx.manager.query('UPDATE pipeline.config_version SET version = version + 1');
+      return result;
+    });
   }
 
   // ── reads ────────────────────────────────────────────────────────────────

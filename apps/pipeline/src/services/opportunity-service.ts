@@ -14,6 +14,7 @@ import { applyPropertyPatch, keepDefined } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
 import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
 import { OPPORTUNITY_COLUMNS, lockOpportunities, toOpportunity } from '../repositories/opportunity-rows';
+import type { ConfigCache } from './config-cache';
 import type { ContactsClient } from './contacts-client';
 import { nextNumber, persist, placeInColumn, type EventSpec } from './opportunity-store';
 import { SCORING_INPUTS, rebuildTable, type ScoringRepository } from './scoring-service';
@@ -92,12 +93,13 @@ export class OpportunityService {
     private readonly clock: Clock,
     private readonly scoring: ScoringRepository,
     private readonly contacts: ContactsClient,
+    private readonly cache: ConfigCache | null = null,
   ) {}
 
   private run<T>(ctx: BaseContext, work: (ws: Workspace) => Promise<T>): Promise<T> {
     const user = requireUser(ctx);
     return inTransaction(this.dataSource, { now: this.clock.now(), user, traceparent: ctx.traceparent }, (tx: Tx) =>
-      work(new Workspace(tx, this.scoring)),
+      work(new Workspace(tx, this.scoring, this.cache)),
     );
   }
 
@@ -105,7 +107,9 @@ export class OpportunityService {
 
   private async lock(ws: Workspace, id: string, expectedVersion?: number | null): Promise<Opportunity> {
     if (!isUuid(id)) throw notFound('Opportunity', id);
-    const o = (await lockOpportunities(ws.manager, [id])).get(id.toLowerCase());
+    const locked = await lockOpportunities(ws.manager, [id]);
+    ws.observe(locked);
+    const o = locked.rows.get(id.toLowerCase());
     if (!o || !canSee(ws.tx.user, { owner: o.salespersonId, team: o.teamId, branch: o.branchId })) throw notFound('Opportunity', id);
     checkVersion('Opportunity', o.id, expectedVersion, o.version);
     return o;
@@ -118,7 +122,9 @@ export class OpportunityService {
       if (!isUuid(id)) throw badInput(`${field}.${i}`, `${id} is not an id`);
     });
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-    const found = await lockOpportunities(ws.manager, unique);
+    const locked = await lockOpportunities(ws.manager, unique);
+    ws.observe(locked);
+    const found = locked.rows;
     return unique.map((id) => {
       const o = found.get(id);
       if (!o || !canSee(ws.tx.user, { owner: o.salespersonId, team: o.teamId, branch: o.branchId })) throw notFound('Opportunity', id);
@@ -829,6 +835,7 @@ export class OpportunityService {
       for (const p of new Set(all.map((o) => o.pipelineId))) stageRefs.set(p, (await ws.stages(p)).map((s) => ({ id: s.id, sequence: s.sequence })));
       const closed = all.filter((o) => o.status !== 'open');
       await rebuildTable(ws.manager, teamId, (p) => stageRefs.get(p) ?? [], team.scoringFields as never, closed);
+      ws.markScoringChanged(teamId);
       let updated = 0;
       for (const before of all.filter((o) => o.status === 'open')) {
         const o = { ...before };

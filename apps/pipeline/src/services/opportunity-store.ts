@@ -4,7 +4,7 @@ import { envString } from '@crm/runtime';
 import { documentPeriod, formatDocumentNumber } from '../domain/numbering';
 import { opportunityEventState, stateChanges, type Opportunity } from '../domain/opportunity';
 import { neighbours, rankBetween, spreadRanks, type Placement } from '../domain/ranks';
-import { insertOpportunity, updateOpportunity } from '../repositories/opportunity-rows';
+import { insertOpportunity, updateOpportunity, updateStatement } from '../repositories/opportunity-rows';
 import { emit } from './support';
 import type { Workspace } from './workspace';
 
@@ -22,25 +22,30 @@ const COLUMN = `o.pipeline_id = $1 AND o.stage_id = $2 AND o.active AND o.type =
  */
 export async function persist(ws: Workspace, before: Opportunity | null, after: Opportunity, events: EventSpec[]): Promise<void> {
   const { tx } = ws;
-  if (before) await updateOpportunity(tx.manager, after);
-  else await insertOpportunity(tx.manager, after);
-
   const stageChanged = before !== null && before.stageId !== after.stageId;
   let secondsInPreviousStage: number | null = null;
   if (stageChanged) {
     const since = before.dateLastStageUpdate ?? before.createdAt;
     secondsInPreviousStage = Math.max(0, Math.floor((tx.now.getTime() - since.getTime()) / 1000));
-    await tx.manager.query(
-      `UPDATE pipeline.stage_history SET left_at = $2, seconds = GREATEST(0, floor(extract(epoch FROM $2::timestamptz - entered_at)))::bigint
-        WHERE opportunity_id = $1 AND left_at IS NULL`,
-      [after.id, tx.now],
-    );
   }
-  if ((before === null || stageChanged) && after.stageId) {
-    const stage = await ws.stage(after.pipelineId, after.stageId);
+  const stageName = after.stageId ? ((await ws.stage(after.pipelineId, after.stageId))?.name ?? null) : null;
+  if (!before) {
+    await insertOpportunity(tx.manager, after);
+    if (after.stageId) await insertHistory(ws, after, stageName);
+  } else if (!stageChanged) {
+    await updateOpportunity(tx.manager, after);
+  } else {
+    // One round trip: the row, the visit it leaves (closed with its duration) and the one it starts.
+    const { sql, params } = updateStatement(after);
+    const n = params.length;
     await tx.manager.query(
-      'INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by) VALUES ($1, $2, $3, $4, $5)',
-      [after.id, after.stageId, stage?.name ?? null, tx.now, tx.user.id],
+      `WITH updated AS (${sql} RETURNING id),
+            closed AS (
+              UPDATE pipeline.stage_history SET left_at = $${n + 1}, seconds = GREATEST(0, floor(extract(epoch FROM $${n + 1}::timestamptz - entered_at)))::bigint
+               WHERE opportunity_id = $1 AND left_at IS NULL RETURNING id)
+       INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by)
+       SELECT id, $${n + 2}::uuid, $${n + 3}, $${n + 1}, $${n + 4}::uuid FROM updated WHERE $${n + 2}::uuid IS NOT NULL`,
+      [...params, tx.now, after.stageId, stageName, tx.user.id],
     );
   }
 
@@ -62,6 +67,13 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
     });
   }
   for (const spec of events) emit(tx, 'opportunity', spec.event, state, { changes, extra: spec.extra });
+}
+
+async function insertHistory(ws: Workspace, o: Opportunity, stageName: string | null): Promise<void> {
+  await ws.manager.query(
+    'INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by) VALUES ($1, $2, $3, $4, $5)',
+    [o.id, o.stageId, stageName, ws.tx.now, ws.tx.user.id],
+  );
 }
 
 /** The next document number of a branch this month (LDS/SAM01/2007/01990), from a locked counter row. */

@@ -66,12 +66,22 @@ export class ScoringRepository {
         WHERE f.team_id = $1 AND f.variable = d.v AND f.value = d.val`,
       params,
     );
+    await bumpScoringVersion(q, o.teamId);
   }
 
   score(o: Opportunity, variables: readonly ScoringVariable[], table: FrequencyTable): number | null {
     if (o.stageId === null) return null;
     return scoreLead(scoringValues(o), variables, table);
   }
+}
+
+/** Tells every process's cache that the team's table changed (in the caller's transaction). */
+export async function bumpScoringVersion(q: Queryable, teamId: string): Promise<void> {
+  await q.query(
+    `INSERT INTO pipeline.scoring_version (team_id, version) VALUES ($1, 1)
+     ON CONFLICT (team_id) DO UPDATE SET version = pipeline.scoring_version.version + 1`,
+    [teamId],
+  );
 }
 
 /**
@@ -90,6 +100,7 @@ export async function rebuildTable(
     accumulate(table, closingDeltas(scoringValues(o), o.status === 'won' ? 'won' : 'lost', stagesOf(o.pipelineId), variables));
   }
   await q.query('DELETE FROM pipeline.scoring_frequency WHERE team_id = $1', [teamId]);
+  await bumpScoringVersion(q, teamId);
   const rows = [...table.entries()].flatMap(([variable, values]) => [...values.entries()].map(([value, c]) => ({ variable, value, ...c })));
   if (rows.length > 0) {
     await q.query(

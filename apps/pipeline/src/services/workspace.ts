@@ -13,55 +13,76 @@ import {
   type Stage,
   type Team,
 } from '../repositories/config-rows';
+import type { LockedOpportunities } from '../repositories/opportunity-rows';
+import type { ConfigCache } from './config-cache';
 import type { ScoringRepository } from './scoring-service';
 import type { Tx } from './support';
 
 /**
  * What one transaction reads of the configuration (teams, pipelines, stages, lost reasons,
- * tags, scoring tables), each read once and kept for the rest of the transaction.
+ * tags) and of the scoring tables: from the process cache when its version counter matches
+ * the one this transaction saw, else from Postgres (and then cached).
  */
 export class Workspace {
-  private readonly teams = new Map<string, Team | undefined>();
-  private readonly pipelines = new Map<string, Pipeline | undefined>();
-  private readonly stageLists = new Map<string, Stage[]>();
-  private readonly teamPipelineLists = new Map<string, Pipeline[]>();
-  private readonly reasons = new Map<string, LostReason | undefined>();
-  private readonly tagNameCache = new Map<string, string>();
-  private readonly tables = new Map<string, FrequencyTable>();
+  private configVersion: string | null = null;
+  private readonly scoringVersions = new Map<string, string>();
+  /** Teams whose scoring table this transaction changed: never cached from here. */
+  private readonly dirtyScoring = new Set<string>();
+  private readonly local = new Map<string, unknown>();
 
   constructor(
     readonly tx: Tx,
     private readonly scoringRepository: ScoringRepository,
+    private readonly cache: ConfigCache | null = null,
   ) {}
 
   get manager() {
     return this.tx.manager;
   }
 
-  async team(id: string): Promise<Team | undefined> {
-    if (!this.teams.has(id)) {
-      const [team] = await teamsByIds(this.manager, [id]);
-      this.teams.set(id, team);
+  /** Takes the version counters the lock query read. */
+  observe(locked: LockedOpportunities): void {
+    if (locked.configVersion) this.configVersion ??= locked.configVersion;
+    for (const [team, version] of locked.scoringVersions) if (!this.scoringVersions.has(team)) this.scoringVersions.set(team, version);
+  }
+
+  private async version(): Promise<string> {
+    if (this.configVersion === null) {
+      const rows = await this.manager.query('SELECT version::text AS v FROM pipeline.config_version');
+      this.configVersion = (rows[0]?.v as string | undefined) ?? '0';
     }
-    return this.teams.get(id);
+    return this.configVersion;
+  }
+
+  /** Per transaction first, then the process cache under this transaction's version. */
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.local.has(key)) return this.local.get(key) as T;
+    let value: T | undefined;
+    if (this.cache) {
+      const version = await this.version();
+      value = this.cache.get<T>(key, version);
+      if (value === undefined) {
+        value = await load();
+        this.cache.set(key, version, value);
+      }
+    } else {
+      value = await load();
+    }
+    this.local.set(key, value);
+    return value;
+  }
+
+  async team(id: string): Promise<Team | undefined> {
+    return (await this.cached(`team:${id}`, async () => (await teamsByIds(this.manager, [id]))[0] ?? null)) ?? undefined;
   }
 
   async pipeline(id: string): Promise<Pipeline | undefined> {
-    if (!this.pipelines.has(id)) {
-      const [pipeline] = await pipelinesByIds(this.manager, [id]);
-      this.pipelines.set(id, pipeline);
-    }
-    return this.pipelines.get(id);
+    return (await this.cached(`pipeline:${id}`, async () => (await pipelinesByIds(this.manager, [id]))[0] ?? null)) ?? undefined;
   }
 
   /** The stages of a pipeline's board, in order. */
   async stages(pipelineId: string): Promise<Stage[]> {
-    let stages = this.stageLists.get(pipelineId);
-    if (!stages) {
-      stages = (await stagesOfPipelines(this.manager, [pipelineId])).get(pipelineId) ?? [];
-      this.stageLists.set(pipelineId, stages);
-    }
-    return stages;
+    return this.cached(`stages:${pipelineId}`, async () => (await stagesOfPipelines(this.manager, [pipelineId])).get(pipelineId) ?? []);
   }
 
   async stage(pipelineId: string, stageId: string | null): Promise<Stage | null> {
@@ -71,17 +92,13 @@ export class Workspace {
 
   /** Active pipelines of a team, the default first. */
   async teamPipelines(teamId: string): Promise<Pipeline[]> {
-    let list = this.teamPipelineLists.get(teamId);
-    if (!list) {
+    return this.cached(`teamPipelines:${teamId}`, async () => {
       const rows = await this.manager.query(
         `SELECT ${PIPELINE_COLUMNS} FROM pipeline.pipeline p WHERE p.team_id = $1 AND p.active ORDER BY p.is_default DESC, p.sequence, p.id`,
         [teamId],
       );
-      list = rows.map(toPipeline) as Pipeline[];
-      for (const p of list) this.pipelines.set(p.id, p);
-      this.teamPipelineLists.set(teamId, list);
-    }
-    return list;
+      return rows.map(toPipeline) as Pipeline[];
+    });
   }
 
   /** A stage of one of the team's pipelines: the current pipeline's board first. */
@@ -96,21 +113,15 @@ export class Workspace {
   }
 
   async lostReason(id: string): Promise<LostReason | undefined> {
-    if (!this.reasons.has(id)) {
-      const [reason] = await lostReasonsByIds(this.manager, [id]);
-      this.reasons.set(id, reason);
-    }
-    return this.reasons.get(id);
+    return (await this.cached(`lostReason:${id}`, async () => (await lostReasonsByIds(this.manager, [id]))[0] ?? null)) ?? undefined;
   }
 
   /** Tag names in the order of the ids; ids that do not exist are reported. */
   async tagNames(ids: readonly string[]): Promise<{ names: string[]; missing: string[] }> {
-    const unknown = ids.filter((id) => !this.tagNameCache.has(id));
-    if (unknown.length) for (const tag of await tagsByIds(this.manager, unknown)) this.tagNameCache.set(tag.id, tag.name);
-    return {
-      names: ids.filter((id) => this.tagNameCache.has(id)).map((id) => this.tagNameCache.get(id)!),
-      missing: ids.filter((id) => !this.tagNameCache.has(id)),
-    };
+    if (ids.length === 0) return { names: [], missing: [] };
+    const key = `tags:${[...ids].sort().join(',')}`;
+    const byId = await this.cached(key, async () => new Map((await tagsByIds(this.manager, ids)).map((t) => [t.id, t.name])));
+    return { names: ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!), missing: ids.filter((id) => !byId.has(id)) };
   }
 
   async names(o: Opportunity): Promise<DenormalisedNames> {
@@ -135,11 +146,25 @@ export class Workspace {
   }
 
   private async table(teamId: string): Promise<FrequencyTable> {
-    let table = this.tables.get(teamId);
-    if (!table) {
+    const key = `scoring:${teamId}`;
+    if (this.local.has(key)) return this.local.get(key) as FrequencyTable;
+    let table: FrequencyTable | undefined;
+    if (this.cache && !this.dirtyScoring.has(teamId)) {
+      let version = this.scoringVersions.get(teamId);
+      if (version === undefined) {
+        const rows = await this.manager.query('SELECT version::text AS v FROM pipeline.scoring_version WHERE team_id = $1', [teamId]);
+        version = (rows[0]?.v as string | undefined) ?? '0';
+        this.scoringVersions.set(teamId, version);
+      }
+      table = this.cache.get<FrequencyTable>(key, version);
+      if (!table) {
+        table = await this.scoringRepository.table(this.manager, teamId);
+        this.cache.set(key, version, table);
+      }
+    } else {
       table = await this.scoringRepository.table(this.manager, teamId);
-      this.tables.set(teamId, table);
     }
+    this.local.set(key, table);
     return table;
   }
 
@@ -149,6 +174,7 @@ export class Workspace {
 
   /** The predictive score of an open lead, or null when its team has no history yet. */
   async score(o: Opportunity): Promise<number | null> {
+    if (o.stageId === null) return null;
     return this.scoringRepository.score(o, await this.variables(o.teamId), await this.table(o.teamId));
   }
 
@@ -156,6 +182,11 @@ export class Workspace {
   async recordClosing(o: Opportunity, outcome: 'won' | 'lost', step: 1 | -1): Promise<void> {
     const stages: StageRef[] = (await this.stages(o.pipelineId)).map((s) => ({ id: s.id, sequence: s.sequence }));
     await this.scoringRepository.recordClosing(this.manager, o, outcome, step, stages, await this.variables(o.teamId));
-    this.tables.delete(o.teamId);
+    this.markScoringChanged(o.teamId);
+  }
+
+  markScoringChanged(teamId: string): void {
+    this.dirtyScoring.add(teamId);
+    this.local.delete(`scoring:${teamId}`);
   }
 }
