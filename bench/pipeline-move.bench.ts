@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { pipelineModule } from '@crm/pipeline/src/module';
 import { createTestEnv, startStack, testToken, GraphQLClient } from '@crm/testing';
@@ -5,7 +6,7 @@ import { percentile, round, type Bench } from './harness';
 import { seedPipeline } from './pipeline-fixture';
 
 const OPPORTUNITIES = 50_000;
-const WORKERS = 24;
+const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 16);
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 20_000;
 
@@ -61,10 +62,13 @@ const bench: Bench = async () => {
     await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
     const outboxAtStart = Number((await db.query('SELECT count(*) FROM pipeline.outbox')).rows[0].count);
     measuring = true;
+    const load = loadavg()[0]!;
+    const cpu = process.cpuUsage();
     const started = Date.now();
     await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
     measuring = false;
     const elapsed = (Date.now() - started) / 1000;
+    const cpuUsed = process.cpuUsage(cpu);
     const outboxAtEnd = Number((await db.query('SELECT count(*) FROM pipeline.outbox')).rows[0].count);
     stop = true;
     await Promise.all(running);
@@ -84,6 +88,9 @@ const bench: Bench = async () => {
         p50Ms: round(percentile(latencies, 50)),
         p95Ms: round(percentile(latencies, 95)),
         errors,
+        nodeCpuMsPerMove: round((cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, moves)),
+        machineLoadAverage1m: round(load),
+        cpuCores: (await import('node:os')).cpus().length,
         outboxRowsWhileMeasuring: outboxAtEnd - outboxAtStart,
         outboxRowsTotal: outboxAtEnd - outboxBefore,
         relayDrainAfterSeconds: round(drainSeconds, 2),
@@ -94,6 +101,7 @@ const bench: Bench = async () => {
         'Each move: row lock, target stage and gates, predictive score, rank in the column, stage history, one stage_changed event in the outbox, commit.',
         'Clients call the pipeline subgraph over HTTP (GraphQL), in the same Node process as the subgraph; the relay publishes to Kafka concurrently.',
         `${WARMUP_MS / 1000} s warm-up, then ${MEASURE_MS / 1000} s measured.`,
+        'nodeCpuMsPerMove covers the subgraph, the relay and the load generator (one process); machineLoadAverage1m shows how busy the machine was (other test suites share it).',
       ],
     };
   } finally {
