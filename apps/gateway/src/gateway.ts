@@ -6,11 +6,12 @@ import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { authFromHeader } from '@crm/auth';
 import { maskError } from '@crm/graphql';
 import { createLogger, type Logger, type SubgraphName } from '@crm/runtime';
-import { HttpServer, traceparentOf } from '@crm/service';
+import { HttpServer, childTraceparent, traceparentOf } from '@crm/service';
 
 export interface GatewayContext {
   authorization?: string;
-  traceparent?: string;
+  /** W3C trace context sent to the subgraphs (a child of the caller's, or a new trace). */
+  traceparent: string;
   requestId: string;
 }
 
@@ -19,7 +20,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!request.http) return;
     if (context.authorization) request.http.headers.set('authorization', context.authorization);
-    if (context.traceparent) request.http.headers.set('traceparent', context.traceparent);
+    request.http.headers.set('traceparent', context.traceparent);
     request.http.headers.set('x-request-id', context.requestId);
   }
 }
@@ -82,10 +83,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const authorization = req.headers['authorization'];
       // Reject a bad token here already; subgraphs verify it again.
       await authFromHeader(authorization);
-      const context: GatewayContext = { requestId: randomUUID() };
+      const context: GatewayContext = { requestId: randomUUID(), traceparent: childTraceparent(traceparentOf(req)) };
       if (authorization) context.authorization = authorization;
-      const traceparent = traceparentOf(req);
-      if (traceparent) context.traceparent = traceparent;
       return context;
     },
     onRequest: (route, status, seconds) => httpDuration.observe({ route, status: String(status) }, seconds),

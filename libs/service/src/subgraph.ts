@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -98,9 +98,23 @@ export function loadTypeDefs(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'));
 }
 
+const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+
+/** The W3C trace context of a request, when it carries a valid one. */
 export function traceparentOf(req: IncomingMessage): string | undefined {
   const value = req.headers['traceparent'];
-  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? value : undefined;
+  return typeof value === 'string' && TRACEPARENT.test(value) ? value : undefined;
+}
+
+/**
+ * A traceparent for the next hop: the same trace id with a new span id, or a new trace
+ * when there is none, so every request and the events it causes share one trace.
+ */
+export function childTraceparent(parent: string | undefined): string {
+  const match = parent ? TRACEPARENT.exec(parent) : null;
+  const traceId = match?.[2] ?? randomBytes(16).toString('hex');
+  const flags = match?.[4] ?? '01';
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
 
 /**
