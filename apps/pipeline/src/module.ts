@@ -4,6 +4,7 @@ import { loadTypeDefs, type SubgraphModule } from '@crm/service';
 import { createContext, type PipelineContext } from './context';
 import { migrations } from './migrations';
 import { contactsProjection } from './projections/contacts-projection';
+import { salesProjection } from './projections/sales-projection';
 import { resolvers } from './resolvers';
 import { ConfigCache } from './services/config-cache';
 import { ConfigService } from './services/config-service';
@@ -29,7 +30,7 @@ export const pipelineModule: SubgraphModule<PipelineContext> = {
     };
     return {
       resolvers,
-      consumers: [contactsProjection({ clock: deps.clock, scoring })],
+      consumers: [contactsProjection({ clock: deps.clock, scoring }), salesProjection({ clock: deps.clock, opportunities: services.opportunities })],
       context: (base) => createContext(base, services),
     };
   },

@@ -162,6 +162,63 @@ describe('pipeline lifecycle (integration)', () => {
     expect(table.rows).toEqual([{ won_tenths: '31', lost_tenths: '11' }]);
   });
 
+  async function publish(topic: string, event: ReturnType<typeof stateEvent>): Promise<void> {
+    const producer = new Kafka({ clientId: 'test', brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    const record = toKafkaRecord(event);
+    await producer.send({ topic: `${env.topicPrefix}${topic}`, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+    await producer.disconnect();
+  }
+
+  it('marks the opportunity won when a confirmed order says its team wants it (crm.sales.quotation.confirmed)', async () => {
+    const team = await api.data(`mutation { createSalesTeam(input: { name: "Orders win", orderConfirmationMarksWon: true }) { salesTeam { id orderConfirmationMarksWon } } }`);
+    expect(team.createSalesTeam.salesTeam.orderConfirmationMarksWon).toBe(true);
+    const o = await create({ name: 'Chairs order', teamId: team.createSalesTeam.salesTeam.id, stageId: stages['Proposition'] });
+    const confirmed = (opportunityId: string, marksOpportunityWon: boolean) =>
+      stateEvent({
+        subgraph: 'sales',
+        aggregate: 'quotation',
+        event: 'confirmed',
+        state: {
+          id: '0193a2b4-0000-7000-8000-0000000d0001',
+          number: 'S00042',
+          customerId: '0193a2b4-0000-7000-8000-0000000c0001',
+          opportunityId,
+          currency: 'IDR',
+          amountUntaxed: '100000000.00',
+          amountTax: '11000000.00',
+          amountTotal: '111000000.00',
+          state: 'sale',
+          version: 3,
+          createdAt: clock.now().toISOString(),
+          updatedAt: clock.now().toISOString(),
+        },
+        extra: { marksOpportunityWon },
+        time: clock.now(),
+      });
+    const other = await create({ name: 'Not marked' });
+    await publish('crm.sales.quotation', confirmed(other.id, false));
+    await publish('crm.sales.quotation', confirmed(o.id, true));
+    await eventually(async () => {
+      const read = await api.data(`{ opportunity(id: "${o.id}") { status stage { name } probability } }`);
+      expect(read.opportunity).toEqual({ status: 'WON', stage: { name: 'Won' }, probability: '100.00' });
+    });
+    expect((await events(o.id)).map((e) => e.type)).toEqual(['created', 'stage_changed', 'won']);
+    expect((await events(o.id))[2]!.data).toMatchObject({ cause: 'crm.sales.quotation.confirmed.v1', quotationId: '0193a2b4-0000-7000-8000-0000000d0001' });
+    expect((await api.data(`{ opportunity(id: "${other.id}") { status } }`)).opportunity.status).toBe('OPEN');
+
+    const teamId = team.createSalesTeam.salesTeam.id;
+    const updated = await api.data(
+      `mutation { updateSalesTeam(input: { id: "${teamId}", expectedVersion: 1, orderConfirmationMarksWon: false, invoicingTarget: "250000000", memberIds: ["${o.id}"] }) { salesTeam { version orderConfirmationMarksWon invoicingTarget memberIds } } }`,
+    );
+    expect(updated.updateSalesTeam.salesTeam).toEqual({ version: 2, orderConfirmationMarksWon: false, invoicingTarget: '250000000.00', memberIds: [o.id] });
+    const stale = await api.request(`mutation { updateSalesTeam(input: { id: "${teamId}", expectedVersion: 1, name: "x" }) { salesTeam { id } } }`);
+    expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const teamEvents = (await db.query('SELECT event_type, payload FROM pipeline.outbox WHERE message_key = $1 ORDER BY seq', [teamId])).rows;
+    expect(teamEvents.map((r) => r.event_type)).toEqual(['crm.pipeline.team.created.v1', 'crm.pipeline.team.updated.v1']);
+    expect(JSON.parse(teamEvents[1].payload).changes).toMatchObject({ orderConfirmationMarksWon: { from: true, to: false } });
+  });
+
   it('follows contact.merged: re-points customers of merged contacts, with updated events', async () => {
     const target = '0193a2b4-0000-7000-8000-0000000c0010';
     const gone = '0193a2b4-0000-7000-8000-0000000c0011';
@@ -174,11 +231,7 @@ describe('pipeline lifecycle (integration)', () => {
       extra: { mergedIds: [gone] },
       time: clock.now(),
     });
-    const producer = new Kafka({ clientId: 'test', brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    const record = toKafkaRecord(event);
-    await producer.send({ topic: `${env.topicPrefix}crm.contacts.contact`, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
-    await producer.disconnect();
+    await publish('crm.contacts.contact', event);
     await eventually(async () => {
       const read = await api.data(`{ opportunity(id: "${o.id}") { customer { id } version } }`);
       expect(read.opportunity).toEqual({ customer: { id: target }, version: 2 });

@@ -2,4 +2,3 @@ export * from './ids';
 export * from './env';
 export * from './clock';
 export * from './logger';
-export * from './decimal';

@@ -84,7 +84,7 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
             { key: 'serviceRecommendation', value: 'KPB' },
             { key: 'kpbNumber', value: '3' },
             { key: 'kpbExpiry', value: '2020-07-31' },
-            { key: 'engineNo', value: 'KF41E1693525' },
+            { key: 'engineNumber', value: 'KF41E1693525' },
           ],
         },
       },

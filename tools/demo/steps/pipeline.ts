@@ -104,7 +104,7 @@ export const pipelineStep: DemoStep = {
           { key: 'lastServiceType', value: 'REG' },
           { key: 'lastServiceDate', value: '2020-04-30' },
           { key: 'serviceRecommendation', value: 'REGULAR' },
-          { key: 'engineNo', value: 'JFK1E1108328' },
+          { key: 'engineNumber', value: 'JFK1E1108328' },
         ],
       },
     });
@@ -131,7 +131,7 @@ export const pipelineStep: DemoStep = {
           { key: 'kpbNumber', value: '3' },
           { key: 'kpbExpiry', value: '2020-07-31' },
           { key: 'unitType', value: 'X1H02N35S2 A/T PLUS [New Vario Techno 150 Plus]' },
-          { key: 'engineNo', value: 'KF41E1693525' },
+          { key: 'engineNumber', value: 'KF41E1693525' },
         ],
       },
     });

@@ -1,4 +1,5 @@
 import { badInput, isValidDate, parseDecimal } from '@crm/graphql';
+import { Decimal } from '@crm/money';
 import { isUuid } from '@crm/runtime';
 import { parseProbability } from './probability';
 import { SCORING_VARIABLES, type ScoringVariable } from './scoring';
@@ -42,6 +43,7 @@ export interface TeamInput {
   invoicingTarget?: string | null;
   currency?: string | null;
   useLeads?: boolean | null;
+  orderConfirmationMarksWon?: boolean | null;
   scoringFields?: string[] | null;
   sequence?: number | null;
   active?: boolean | null;
@@ -56,6 +58,7 @@ export interface TeamFields {
   invoicingTarget?: string | null;
   currency?: string;
   useLeads?: boolean;
+  orderConfirmationMarksWon?: boolean;
   scoringFields?: ScoringVariable[];
   sequence?: number;
   active?: boolean;
@@ -77,11 +80,12 @@ export function validateTeam(input: TeamInput): TeamFields {
     else {
       const target = parseDecimal(input.invoicingTarget);
       if (target.startsWith('-')) throw badInput('invoicingTarget', 'the invoicing target must not be negative');
-      out.invoicingTarget = target;
+      out.invoicingTarget = Decimal.of(target).toFixed(2);
     }
   }
   if (has(input, 'currency')) out.currency = currencyCode(input.currency);
   if (has(input, 'useLeads')) out.useLeads = Boolean(input.useLeads);
+  if (has(input, 'orderConfirmationMarksWon')) out.orderConfirmationMarksWon = Boolean(input.orderConfirmationMarksWon);
   if (has(input, 'scoringFields')) {
     const fields = (input.scoringFields ?? []).map((f) => f.toLowerCase());
     fields.forEach((f, i) => {

@@ -1,5 +1,6 @@
 import { badInput, parseDecimal } from '@crm/graphql';
-import { decimalFixed, isUuid } from '@crm/runtime';
+import { Decimal } from '@crm/money';
+import { isUuid } from '@crm/runtime';
 import type { OpportunityType } from './lifecycle';
 import { parseProbability } from './probability';
 
@@ -142,7 +143,7 @@ export function validateOpportunityFields(input: OpportunityFieldsInput): Opport
     if (revenue.startsWith('-')) throw badInput('expectedRevenue', 'expected revenue must not be negative');
     if (/^\d{19,}/.test(revenue)) throw badInput('expectedRevenue', 'expected revenue is too large');
     if ((revenue.split('.')[1] ?? '').length > 2) throw badInput('expectedRevenue', 'expected revenue has at most 2 decimals');
-    out.expectedRevenue = decimalFixed(revenue, 2);
+    out.expectedRevenue = Decimal.of(revenue).toFixed(2);
   }
   if (has('currency')) {
     const currency = (input.currency ?? '').trim().toUpperCase();

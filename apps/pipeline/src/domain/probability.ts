@@ -1,5 +1,5 @@
 import { badInput } from '@crm/graphql';
-import { decimalCompare, decimalFixed, decimalPercentOf, isDecimal } from '@crm/runtime';
+import { Decimal, percentOf } from '@crm/money';
 import type { OpportunityStatus } from './lifecycle';
 
 /**
@@ -22,7 +22,7 @@ export const LOST_PROBABILITY = '0.00';
 export function effectiveProbability(p: ProbabilityInputs): string {
   if (p.status === 'won') return WON_PROBABILITY;
   if (p.status === 'lost') return LOST_PROBABILITY;
-  return decimalFixed(p.manual ? p.manualValue : p.automated, 2);
+  return Decimal.of(p.manual ? p.manualValue : p.automated).toFixed(2);
 }
 
 /**
@@ -31,19 +31,20 @@ export function effectiveProbability(p: ProbabilityInputs): string {
  */
 export function automatedProbability(stage: { isWon: boolean; probability: string } | null, score: number | null): string {
   if (stage?.isWon) return WON_PROBABILITY;
-  if (score !== null) return decimalFixed(score.toFixed(2), 2);
-  return decimalFixed(stage?.probability ?? '0', 2);
+  if (score !== null) return Decimal.of(score.toFixed(2)).toFixed(2);
+  return Decimal.of(stage?.probability ?? '0').toFixed(2);
 }
 
 /** Expected revenue × probability %, rounded to cents. */
 export function proratedRevenue(expectedRevenue: string, probability: string): string {
-  return decimalPercentOf(expectedRevenue, probability, 2);
+  return percentOf(expectedRevenue, probability).toFixed(2);
 }
 
 /** A probability typed by a user: a decimal from 0 to 100 (2 decimals kept). */
 export function parseProbability(value: string | number, field = 'probability'): string {
   const text = String(value).trim();
-  if (!isDecimal(text)) throw badInput(field, `"${value}" is not a number`);
-  if (decimalCompare(text, 0) < 0 || decimalCompare(text, 100) > 0) throw badInput(field, 'probability must be between 0 and 100');
-  return decimalFixed(text, 2);
+  if (!Decimal.isDecimal(text)) throw badInput(field, `"${value}" is not a number`);
+  const probability = Decimal.of(text);
+  if (probability.isNegative() || probability.gt(100)) throw badInput(field, 'probability must be between 0 and 100');
+  return probability.toFixed(2);
 }

@@ -1,5 +1,5 @@
 import { badInput, isValidDate } from '@crm/graphql';
-import { decimalNormalize, isDecimal } from '@crm/runtime';
+import { Decimal } from '@crm/money';
 
 /**
  * Custom fields of a pipeline ("properties"): their definitions live in the pipeline's
@@ -74,8 +74,8 @@ export function normalizePropertyValue(def: PropertyDefinition, raw: string | nu
       return option.value;
     }
     case 'number':
-      if (!isDecimal(value)) throw badInput(field, `${def.label}: "${raw}" is not a number`);
-      return decimalNormalize(value);
+      if (!Decimal.isDecimal(value)) throw badInput(field, `${def.label}: "${raw}" is not a number`);
+      return Decimal.of(value).toString();
     case 'boolean':
       if (!['true', 'false'].includes(value.toLowerCase())) throw badInput(field, `${def.label}: "${raw}" is not true or false`);
       return value.toLowerCase();

@@ -7,7 +7,7 @@ import type { Opportunity } from '../domain/opportunity';
 import { OPPORTUNITY_COLUMNS, toOpportunity } from '../repositories/opportunity-rows';
 import { persist } from '../services/opportunity-store';
 import type { ScoringRepository } from '../services/scoring-service';
-import { SCHEMA, type Tx } from '../services/support';
+import { SCHEMA, SYSTEM_USER, type Tx } from '../services/support';
 import { Workspace } from '../services/workspace';
 
 interface ContactState {
@@ -19,8 +19,6 @@ interface ContactState {
   version: number;
 }
 
-/** Changes made by the system itself (following another subgraph's events). */
-const SYSTEM = { id: '00000000-0000-0000-0000-000000000000', role: 'admin' as const, branchIds: [], teamIds: [], tz: 'UTC' };
 
 async function upsertCopy(manager: EntityManager, state: ContactState): Promise<void> {
   await manager.query(
@@ -50,7 +48,7 @@ export function contactsProjection(deps: { clock: Clock; scoring: ScoringReposit
       `SELECT ${OPPORTUNITY_COLUMNS} FROM pipeline.opportunity o WHERE o.customer_id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE`,
       [data.mergedIds],
     );
-    const tx: Tx = { manager, now: deps.clock.now(), user: SYSTEM, traceparent: event.traceparent, events: [] };
+    const tx: Tx = { manager, now: deps.clock.now(), user: SYSTEM_USER, traceparent: event.traceparent, events: [] };
     const ws = new Workspace(tx, deps.scoring);
     for (const before of rows.map(toOpportunity) as Opportunity[]) {
       const after: Opportunity = { ...before, customerId: target.id, version: before.version + 1, updatedAt: tx.now, updatedBy: null };

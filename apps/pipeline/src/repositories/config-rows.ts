@@ -29,6 +29,8 @@ export interface Team extends Audit {
   invoicingTarget: string | null;
   currency: string;
   useLeads: boolean;
+  /** Confirming a sales order of the team's opportunity marks it won. */
+  orderConfirmationMarksWon: boolean;
   scoringFields: string[];
   sequence: number;
   isDefault: boolean;
@@ -87,7 +89,7 @@ const audit = (r: Row): Audit => ({
 });
 
 export const TEAM_COLUMNS = `t.id, t.name, t.leader_id, t.member_ids::text[] AS member_ids, t.email_alias, t.invoicing_target::text AS invoicing_target,
-  t.currency, t.use_leads, t.scoring_fields, t.sequence, t.is_default, t.active, t.version, t.created_at, t.updated_at, t.created_by, t.updated_by`;
+  t.currency, t.use_leads, t.order_confirmation_marks_won, t.scoring_fields, t.sequence, t.is_default, t.active, t.version, t.created_at, t.updated_at, t.created_by, t.updated_by`;
 export const toTeam = (r: Row): Team => ({
   id: r.id,
   name: r.name,
@@ -97,6 +99,7 @@ export const toTeam = (r: Row): Team => ({
   invoicingTarget: r.invoicing_target,
   currency: r.currency,
   useLeads: r.use_leads,
+  orderConfirmationMarksWon: r.order_confirmation_marks_won,
   scoringFields: r.scoring_fields ?? [],
   sequence: r.sequence,
   isDefault: r.is_default,
@@ -217,6 +220,7 @@ export function teamEventState(t: Team): { id: string } & Record<string, unknown
     invoicingTarget: t.invoicingTarget,
     currency: t.currency,
     useLeads: t.useLeads,
+    orderConfirmationMarksWon: t.orderConfirmationMarksWon,
     scoringFields: t.scoringFields,
     sequence: t.sequence,
     isDefault: t.isDefault,

@@ -174,7 +174,7 @@ export class ConfigService {
   private async saveTeam(tx: Tx, t: Team, isNew: boolean): Promise<void> {
     const values = [
       t.id, t.name, t.leaderId, t.memberIds, t.emailAlias, t.invoicingTarget, t.currency, t.useLeads, t.scoringFields, t.sequence,
-      t.isDefault, t.active, t.version, t.createdAt, t.updatedAt, t.createdBy, t.updatedBy,
+      t.isDefault, t.active, t.version, t.createdAt, t.updatedAt, t.createdBy, t.updatedBy, t.orderConfirmationMarksWon,
     ];
     if (t.emailAlias) {
       const taken = await tx.manager.query('SELECT 1 FROM pipeline.team WHERE email_alias = $1 AND id <> $2', [t.emailAlias, t.id]);
@@ -193,16 +193,20 @@ export class ConfigService {
     if (isNew) {
       await tx.manager.query(
         `INSERT INTO pipeline.team (id, name, leader_id, member_ids, email_alias, invoicing_target, currency, use_leads, scoring_fields, sequence,
-           is_default, active, version, created_at, updated_at, created_by, updated_by)
-         VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17)`,
+           is_default, active, version, created_at, updated_at, created_by, updated_by, order_confirmation_marks_won)
+         VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         values,
       );
     } else {
       await tx.manager.query(
         `UPDATE pipeline.team SET name = $2, leader_id = $3, member_ids = $4::uuid[], email_alias = $5, invoicing_target = $6, currency = $7,
-           use_leads = $8, scoring_fields = $9::text[], sequence = $10, is_default = $11, active = $12, version = $13, updated_at = $15, updated_by = $17
+           use_leads = $8, scoring_fields = $9::text[], sequence = $10, is_default = $11, active = $12, version = $13, updated_at = $14,
+           updated_by = $15, order_confirmation_marks_won = $16
          WHERE id = $1`,
-        values,
+        [
+          t.id, t.name, t.leaderId, t.memberIds, t.emailAlias, t.invoicingTarget, t.currency, t.useLeads, t.scoringFields, t.sequence,
+          t.isDefault, t.active, t.version, t.updatedAt, t.updatedBy, t.orderConfirmationMarksWon,
+        ],
       );
     }
   }
@@ -220,6 +224,7 @@ export class ConfigService {
         invoicingTarget: fields.invoicingTarget ?? null,
         currency: fields.currency ?? this.defaultCurrency,
         useLeads: fields.useLeads ?? false,
+        orderConfirmationMarksWon: fields.orderConfirmationMarksWon ?? false,
         scoringFields: fields.scoringFields ?? [...DEFAULT_SCORING_VARIABLES],
         sequence: fields.sequence ?? 10,
         isDefault: fields.isDefault ?? false,

@@ -2,7 +2,8 @@ import type { Row } from '../repositories/config-rows';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import { badInput, decodeCursor, encodeCursor, parsePage, toConnection, type Connection, type PageArgs } from '@crm/graphql';
-import { decimalFixed, decimalSum, type Clock } from '@crm/runtime';
+import { Decimal } from '@crm/money';
+import type { Clock } from '@crm/runtime';
 import { todayIn, type Opportunity } from '../domain/opportunity';
 import { OPPORTUNITY_COLUMNS, toOpportunity } from '../repositories/opportunity-rows';
 import { rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
@@ -141,8 +142,8 @@ export class OpportunityQueries {
       currency: team.currency,
       columns,
       count: columns.reduce((n, c) => n + c.count, 0),
-      expectedRevenue: decimalFixed(decimalSum(columns.map((c) => c.expectedRevenue)), 2),
-      proratedRevenue: decimalFixed(decimalSum(columns.map((c) => c.proratedRevenue)), 2),
+      expectedRevenue: Decimal.sum(columns.map((c) => c.expectedRevenue)).toFixed(2),
+      proratedRevenue: Decimal.sum(columns.map((c) => c.proratedRevenue)).toFixed(2),
     };
   }
 

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { appendToOutbox } from '@crm/messaging';
 import { GraphQLError } from 'graphql';
 import { canSee, requireRole, requireUser } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
@@ -18,7 +19,7 @@ import type { ConfigCache } from './config-cache';
 import type { ContactsClient } from './contacts-client';
 import { nextNumber, persist, placeInColumn, type EventSpec } from './opportunity-store';
 import { SCORING_INPUTS, rebuildTable, type ScoringRepository } from './scoring-service';
-import { checkVersion, emit, inTransaction, touched, type Tx } from './support';
+import { SCHEMA, SYSTEM_USER, checkVersion, emit, inTransaction, touched, type Tx } from './support';
 import { Workspace } from './workspace';
 
 export interface UpdateOpportunityInput extends OpportunityFieldsInput {
@@ -550,7 +551,7 @@ export class OpportunityService {
     return this.run(ctx, (ws) => this.markWonIn(ws, input.id, input.expectedVersion));
   }
 
-  private async markWonIn(ws: Workspace, id: string, expectedVersion?: number | null): Promise<Opportunity> {
+  private async markWonIn(ws: Workspace, id: string, expectedVersion?: number | null, extra?: Record<string, unknown>): Promise<Opportunity> {
     const before = await this.lock(ws, id, expectedVersion);
     const o: Opportunity = { ...before, ...lifecycle.markWon(before, ws.tx.now) };
     const stages = await ws.stages(o.pipelineId);
@@ -564,7 +565,31 @@ export class OpportunityService {
     const after = touched(ws.tx, o);
     await this.settle(ws, after, false);
     await ws.recordClosing(after, 'won', 1);
-    await persist(ws, before, after, [{ event: 'won' }]);
+    await persist(ws, before, after, [{ event: 'won', extra }]);
+    return after;
+  }
+
+  /**
+   * Marks an opportunity won because a sales order of it was confirmed (a sales event, inside
+   * the consumer's inbox transaction). Does nothing when it is gone, a lead, lost, archived or
+   * already won — the order stays confirmed either way.
+   */
+  async markWonByOrder(manager: EntityManager, opportunityId: string, now: Date, cause: Record<string, unknown>): Promise<Opportunity | null> {
+    const tx: Tx = { manager, now, user: SYSTEM_USER, traceparent: undefined, events: [] };
+    const ws = new Workspace(tx, this.scoring, this.cache);
+    const locked = await lockOpportunities(manager, [opportunityId]);
+    const o = locked.rows.get(opportunityId);
+    if (!o || o.type !== 'opportunity' || o.status !== 'open' || !o.active) return null;
+    ws.observe(locked);
+    let after: Opportunity;
+    try {
+      after = await this.markWonIn(ws, o.id, undefined, cause);
+    } catch (error) {
+      // A stage gate of the won stage refuses it (or the pipeline has no won stage): the order stands, the card stays.
+      if (error instanceof GraphQLError) return null;
+      throw error;
+    }
+    await appendToOutbox(manager, SCHEMA, tx.events);
     return after;
   }
 

@@ -6,6 +6,9 @@ import type { AuthUser } from '@crm/auth';
 
 export const SCHEMA = 'pipeline';
 
+/** Changes the subgraph makes itself, following another subgraph's events. */
+export const SYSTEM_USER: AuthUser = { id: '00000000-0000-0000-0000-000000000000', role: 'admin', branchIds: [], teamIds: [], tz: 'UTC' };
+
 /** One use case's transaction: the state changes, then its events into the outbox, one commit. */
 export interface Tx {
   manager: EntityManager;
