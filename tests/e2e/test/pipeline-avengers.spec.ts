@@ -90,11 +90,18 @@ describe('pipeline e2e: seed 000, PT Avengers Initiative buys 200 Office Chairs'
 
   it('sums the columns in the team currency, card on top of New', async () => {
     const data = await api.data(
-      `{ pipelineBoard(cardsPerColumn: 5) { count expectedRevenue proratedRevenue columns { stage { name } count expectedRevenue proratedRevenue cards { totalCount edges { node { id name customer { name } } } } } } }`,
+      `{ pipelineBoard(cardsPerColumn: 5) { count expectedRevenue proratedRevenue columns { stage { name } count expectedRevenue proratedRevenue cards { totalCount edges { node { id name customer { name } activityColor quotationCount } } } } } }`,
     );
     const newColumn = data.pipelineBoard.columns[0];
     expect(newColumn).toMatchObject({ stage: { name: 'New' }, count: 1, expectedRevenue: '100000000.00', proratedRevenue: '90000000.00' });
-    expect(newColumn.cards.edges[0].node).toEqual({ id: opportunityId, name: '200 Office Chairs', customer: { name: 'PT Avengers Initiative' } });
+    // The kanban card, with what the activities and sales subgraphs add through federation.
+    expect(newColumn.cards.edges[0].node).toEqual({
+      id: opportunityId,
+      name: '200 Office Chairs',
+      customer: { name: 'PT Avengers Initiative' },
+      activityColor: 'GREY',
+      quotationCount: 0,
+    });
     expect(data.pipelineBoard).toMatchObject({ count: 1, expectedRevenue: '100000000.00', proratedRevenue: '90000000.00' });
   });
 
