@@ -2,20 +2,36 @@ import { join } from 'node:path';
 import { TOPICS } from '@crm/events';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
 import { createContext, type PipelineContext } from './context';
-import { OpportunityEntity } from './entities/opportunity.entity';
 import { migrations } from './migrations';
+import { contactsProjection } from './projections/contacts-projection';
+import { salesProjection } from './projections/sales-projection';
 import { resolvers } from './resolvers';
-import { OpportunityService, SCHEMA } from './services/opportunity-service';
+import { ConfigCache } from './services/config-cache';
+import { ConfigService } from './services/config-service';
+import { ContactsClient } from './services/contacts-client';
+import { OpportunityQueries } from './services/opportunity-queries';
+import { OpportunityService } from './services/opportunity-service';
+import { ScoringRepository } from './services/scoring-service';
+import { SCHEMA } from './services/support';
 
 export const pipelineModule: SubgraphModule<PipelineContext> = {
   name: 'pipeline',
   schema: SCHEMA,
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
-  entities: [OpportunityEntity],
+  entities: [],
   migrations,
-  publishes: [TOPICS.pipelineOpportunity],
+  publishes: [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.pipelineStage, TOPICS.pipelinePipeline],
   create(deps) {
-    const opportunities = new OpportunityService(deps.dataSource, deps.clock);
-    return { resolvers, context: (base) => createContext(base, opportunities) };
+    const scoring = new ScoringRepository();
+    const services = {
+      config: new ConfigService(deps.dataSource, deps.clock),
+      opportunities: new OpportunityService(deps.dataSource, deps.clock, scoring, new ContactsClient(), new ConfigCache()),
+      queries: new OpportunityQueries(deps.dataSource, deps.clock),
+    };
+    return {
+      resolvers,
+      consumers: [contactsProjection({ clock: deps.clock, scoring }), salesProjection({ clock: deps.clock, opportunities: services.opportunities })],
+      context: (base) => createContext(base, services),
+    };
   },
 };

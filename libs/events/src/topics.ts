@@ -6,6 +6,7 @@ export const TOPICS = {
   pipelineOpportunity: 'crm.pipeline.opportunity',
   pipelineTeam: 'crm.pipeline.team',
   pipelineStage: 'crm.pipeline.stage',
+  pipelinePipeline: 'crm.pipeline.pipeline',
   activitiesActivity: 'crm.activities.activity',
   activitiesMeeting: 'crm.activities.meeting',
   activitiesMessage: 'crm.activities.message',

@@ -1,18 +1,140 @@
-import type { DemoStep } from '../step';
+import type { DemoContext, DemoStep } from '../step';
+
+/**
+ * Seed 000's opportunity on the default Sales board (PT Avengers Initiative, 200 Office
+ * Chairs, 100,000,000 IDR, 90 %, priority Very High, in Proposition), a few more cards (one in
+ * USD, to show the board converting currencies), and seed 002's motorcycle dealer: a workshop
+ * team whose pipeline is created from the shipped dealer-h23-follow-up template, with a
+ * branch lead and a converted opportunity in Follow Up 1.
+ */
+async function createOpportunity({ api }: DemoContext, input: Record<string, unknown>): Promise<string> {
+  const created = await api.data(
+    `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`,
+    { input },
+  );
+  return created.createOpportunity.opportunity.id;
+}
+
+async function move({ api }: DemoContext, id: string, stageId: string, properties?: { key: string; value: string }[]): Promise<void> {
+  await api.data(`mutation($input: MoveOpportunityInput!) { moveOpportunity(input: $input) { opportunity { id } } }`, {
+    input: { id, stageId, properties },
+  });
+}
 
 export const pipelineStep: DemoStep = {
   name: 'pipeline',
-  async run({ api, ids }) {
-    for (const [key, name, customer, revenue] of [
-      ['chairs', '200 Office Chairs', 'avengers', '100000000'],
-      ['service', 'Service contract 2027', 'daya', '45000000'],
-      ['kpb', 'Honda Vario 125 — KPB 1 follow-up', 'pangestu', '0'],
+  async run(ctx) {
+    const { api, ids } = ctx;
+    const board = await api.data(`{ pipelineBoard { team { id } pipeline { id } columns { stage { id name } } } }`);
+    ids['team.sales'] = board.pipelineBoard.team.id;
+    ids['pipeline.sales'] = board.pipelineBoard.pipeline.id;
+    const stage = Object.fromEntries(board.pipelineBoard.columns.map((c: { stage: { id: string; name: string } }) => [c.stage.name, c.stage.id]));
+
+    for (const [key, name, color] of [
+      ['furniture', 'Furniture', 3],
+      ['services', 'Services', 5],
+      ['export', 'Export', 9],
     ] as const) {
-      const created = await api.data(
-        `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`,
-        { input: { name, customerId: ids[`contact.${customer}`], expectedRevenue: revenue, currency: 'IDR' } },
-      );
-      ids[`opportunity.${key}`] = created.createOpportunity.opportunity.id;
+      const tag = await api.data(`mutation($input: CreateOpportunityTagInput!) { createOpportunityTag(input: $input) { tag { id } } }`, {
+        input: { name, color },
+      });
+      ids[`tag.${key}`] = tag.createOpportunityTag.tag.id;
     }
+
+    ids['opportunity.chairs'] = await createOpportunity(ctx, {
+      name: '200 Office Chairs',
+      customerId: ids['contact.avengers'],
+      contactName: 'Pepper Potts',
+      expectedRevenue: '100000000',
+      currency: 'IDR',
+      probability: '90',
+      priority: 3,
+      tagIds: [ids['tag.furniture']],
+      source: 'Phone',
+      description: 'After an incident between Hulk and Pietro Maximoff; their 600 chairs came from us.',
+    });
+    await move(ctx, ids['opportunity.chairs']!, stage['Qualified']);
+    await move(ctx, ids['opportunity.chairs']!, stage['Proposition']);
+
+    ids['opportunity.service'] = await createOpportunity(ctx, {
+      name: 'Service contract 2027',
+      customerId: ids['contact.daya'],
+      expectedRevenue: '45000000',
+      currency: 'IDR',
+      priority: 1,
+      tagIds: [ids['tag.services']],
+    });
+    await move(ctx, ids['opportunity.service']!, stage['Qualified']);
+
+    ids['opportunity.desks'] = await createOpportunity(ctx, {
+      name: 'Ergonomic desks (export)',
+      customerId: ids['contact.avengers'],
+      expectedRevenue: '12000',
+      currency: 'USD',
+      priority: 2,
+      tagIds: [ids['tag.furniture'], ids['tag.export']],
+      expectedClosing: '2027-03-31',
+    });
+
+    // Seed 002: the dealer's workshop follow-up process, from the template shipped as configuration.
+    const team = await api.data(
+      `mutation { createSalesTeam(input: { name: "Daya Motor Workshop H23", currency: "IDR", emailAlias: "h23" }) { salesTeam { id } } }`,
+    );
+    ids['team.dealer'] = team.createSalesTeam.salesTeam.id;
+    const pipeline = await api.data(
+      `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id stages { id name } } } }`,
+      { input: { teamId: ids['team.dealer'], templateKey: 'dealer-h23-follow-up', isDefault: true } },
+    );
+    ids['pipeline.dealer'] = pipeline.createPipeline.pipeline.id;
+    const dealerStage = Object.fromEntries(pipeline.createPipeline.pipeline.stages.map((s: { id: string; name: string }) => [s.name, s.id]));
+
+    const lead = await api.data(`mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { id } } }`, {
+      input: {
+        name: 'Honda Vario 125 — KPB 1 follow-up',
+        teamId: ids['team.dealer'],
+        branchId: 'A-BAN04',
+        customerId: ids['contact.pangestu'],
+        contactName: 'PANGESTU',
+        source: 'CRM',
+        properties: [
+          { key: 'division', value: 'WORKSHOP' },
+          { key: 'leadCategory', value: 'H2_TO_H2' },
+          { key: 'occupation', value: 'KARYAWAN_SWASTA' },
+          { key: 'salesSource', value: 'CRM' },
+          { key: 'lastServiceType', value: 'REG' },
+          { key: 'lastServiceDate', value: '2020-04-30' },
+          { key: 'serviceRecommendation', value: 'REGULAR' },
+          { key: 'engineNumber', value: 'JFK1E1108328' },
+        ],
+      },
+    });
+    ids['opportunity.kpb'] = lead.createLead.opportunity.id;
+    await api.data(
+      `mutation { convertToOpportunity(input: { id: "${ids['opportunity.kpb']}", customer: { action: EXISTING, customerId: "${ids['contact.pangestu']}" } }) { opportunity { id } } }`,
+    );
+    await move(ctx, ids['opportunity.kpb']!, dealerStage['Follow Up 1'], [
+      { key: 'followUp1', value: '2020-07-11' },
+      { key: 'prospectRating', value: 'COLD' },
+      { key: 'customerStatus', value: 'TERHUBUNG' },
+    ]);
+
+    const restu = await api.data(`mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { id } } }`, {
+      input: {
+        name: 'KPB 3 service reminder',
+        teamId: ids['team.dealer'],
+        branchId: 'SAM01',
+        contactName: 'RESTU ANDIKA PRADANA PUTRA',
+        phone: '085845164510',
+        properties: [
+          { key: 'occupation', value: 'MAHASISWA' },
+          { key: 'serviceRecommendation', value: 'KPB' },
+          { key: 'kpbNumber', value: '3' },
+          { key: 'kpbExpiry', value: '2020-07-31' },
+          { key: 'unitType', value: 'X1H02N35S2 A/T PLUS [New Vario Techno 150 Plus]' },
+          { key: 'engineNumber', value: 'KF41E1693525' },
+        ],
+      },
+    });
+    ids['lead.restu'] = restu.createLead.opportunity.id;
   },
 };

@@ -1,4 +1,14 @@
 import { CreateOpportunities1732320000000 } from './1732320000000-create-opportunities';
+import { PipelineCore1732500000000 } from './1732500000000-pipeline-core';
+import { ContactCopy1732500000001 } from './1732500000001-contact-copy';
+import { CacheVersions1732500000002 } from './1732500000002-cache-versions';
+import { OrderConfirmationMarksWon1732500000003 } from './1732500000003-order-confirmation-marks-won';
 
 /** In the order they apply. */
-export const migrations = [CreateOpportunities1732320000000];
+export const migrations = [
+  CreateOpportunities1732320000000,
+  PipelineCore1732500000000,
+  ContactCopy1732500000001,
+  CacheVersions1732500000002,
+  OrderConfirmationMarksWon1732500000003,
+];

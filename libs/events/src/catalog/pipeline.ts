@@ -1,5 +1,5 @@
 import { nullableUuid } from '../schemas/common';
-import { opportunityState, stageChangedExtra, stageState, teamState } from '../schemas/pipeline';
+import { opportunityState, pipelineState, stageChangedExtra, stageState, teamState } from '../schemas/pipeline';
 import { defineStateEvents } from './define';
 
 const ids = { type: 'array', items: { type: 'string', format: 'uuid' } };
@@ -33,5 +33,9 @@ export const PIPELINE_EVENTS = [
     created: 'A stage was created.',
     updated: 'A stage changed.',
     deleted: 'A stage was deleted.',
+  }),
+  ...defineStateEvents('pipeline', 'pipeline', 'Pipeline', pipelineState, {
+    created: "A pipeline of a team was created (e.g. from a template such as the dealer's follow-up process).",
+    updated: 'A pipeline changed (name, order, custom fields …).',
   }),
 ];

@@ -46,6 +46,17 @@ export const opportunityState: JsonSchema = objectSchema(
     branchId: nullableString,
     /** Values of configurable fields (e.g. the dealer's follow-up dates and prospect rating). */
     properties: { type: 'object' },
+    // Added by the pipeline subgraph (additive):
+    teamName: nullableString,
+    pipelineName: nullableString,
+    tagNames: { type: 'array', items: { type: 'string' } },
+    countryCode: nullableString,
+    /** The automated value (stage default refined by predictive lead scoring) beside `probability`. */
+    automatedProbability: nullableDecimal,
+    /** True while a probability typed by a user overrides the automated one. */
+    probabilityManual: { type: 'boolean' },
+    description: nullableString,
+    dateConversion: nullableDateTime,
   },
   ['id', 'name', 'version', 'createdAt', 'updatedAt'],
 );
@@ -72,8 +83,31 @@ export const teamState: JsonSchema = objectSchema(
     /** Confirming a sales order of this team's opportunity marks the opportunity won (sales reads it). */
     orderConfirmationMarksWon: { type: 'boolean' },
     active: { type: 'boolean' },
+    // Added by the pipeline subgraph (additive):
+    emailAlias: nullableString,
+    sequence: { type: 'integer' },
+    isDefault: { type: 'boolean' },
+    /** Fields predictive lead scoring uses for this team. */
+    scoringFields: { type: 'array', items: { type: 'string' } },
   },
   ['id', 'name', 'version'],
+);
+
+/** crm.pipeline.pipeline — one of a team's pipelines (e.g. by deal type), with its custom fields. */
+export const pipelineState: JsonSchema = objectSchema(
+  {
+    ...auditFields,
+    teamId: { type: 'string', format: 'uuid' },
+    name: { type: 'string', minLength: 1 },
+    sequence: { type: 'integer' },
+    /** Whether the stages shared by all teams (and the team's own) appear in this pipeline. */
+    sharedStages: { type: 'boolean' },
+    isDefault: { type: 'boolean' },
+    active: { type: 'boolean' },
+    templateKey: nullableString,
+    propertyDefinitions: { type: 'array', items: { type: 'object' } },
+  },
+  ['id', 'teamId', 'name', 'version'],
 );
 
 export const stageState: JsonSchema = objectSchema(
@@ -86,6 +120,10 @@ export const stageState: JsonSchema = objectSchema(
     probability: decimal,
     teamId: nullableUuid,
     pipelineId: nullableUuid,
+    // Added by the pipeline subgraph (additive):
+    requirements: nullableString,
+    /** Stage gates: required / editable / locked fields and computed defaults. */
+    gates: { type: 'object' },
   },
   ['id', 'name', 'version'],
 );

@@ -1,0 +1,68 @@
+import type { EntityManager } from 'typeorm';
+import { TOPICS, type CloudEvent, type StateEventData } from '@crm/events';
+import { appendToOutbox } from '@crm/messaging';
+import type { Clock } from '@crm/runtime';
+import type { ConsumerSpec } from '@crm/service';
+import type { Opportunity } from '../domain/opportunity';
+import { OPPORTUNITY_COLUMNS, toOpportunity } from '../repositories/opportunity-rows';
+import { persist } from '../services/opportunity-store';
+import type { ScoringRepository } from '../services/scoring-service';
+import { SCHEMA, SYSTEM_USER, type Tx } from '../services/support';
+import { Workspace } from '../services/workspace';
+
+interface ContactState {
+  id: string;
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  countryCode?: string | null;
+  version: number;
+}
+
+
+async function upsertCopy(manager: EntityManager, state: ContactState): Promise<void> {
+  await manager.query(
+    `INSERT INTO pipeline.contact_copy (id, name, email, phone, country_code, version) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
+       country_code = EXCLUDED.country_code, version = EXCLUDED.version
+     WHERE pipeline.contact_copy.version < EXCLUDED.version`,
+    [state.id, state.name, state.email ?? null, state.phone ?? null, state.countryCode ?? null, state.version],
+  );
+}
+
+/**
+ * Follows crm.contacts.contact: keeps the local copy, and when duplicates are merged re-points
+ * every lead/opportunity of a merged contact to the surviving one (each with its `updated`
+ * event, in the same transaction as the inbox entry).
+ */
+export function contactsProjection(deps: { clock: Clock; scoring: ScoringRepository }): ConsumerSpec {
+  const copy = async (event: CloudEvent, manager: EntityManager) => {
+    await upsertCopy(manager, (event.data as StateEventData<ContactState>).state);
+  };
+  const merged = async (event: CloudEvent, manager: EntityManager) => {
+    const data = event.data as StateEventData<ContactState> & { mergedIds: string[] };
+    const target = data.state;
+    await upsertCopy(manager, target);
+    await manager.query('UPDATE pipeline.contact_copy SET merged_into_id = $1 WHERE id = ANY($2::uuid[])', [target.id, data.mergedIds]);
+    const rows = await manager.query(
+      `SELECT ${OPPORTUNITY_COLUMNS} FROM pipeline.opportunity o WHERE o.customer_id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE`,
+      [data.mergedIds],
+    );
+    const tx: Tx = { manager, now: deps.clock.now(), user: SYSTEM_USER, traceparent: event.traceparent, events: [] };
+    const ws = new Workspace(tx, deps.scoring);
+    for (const before of rows.map(toOpportunity) as Opportunity[]) {
+      const after: Opportunity = { ...before, customerId: target.id, version: before.version + 1, updatedAt: tx.now, updatedBy: null };
+      await persist(ws, before, after, [{ event: 'updated', extra: { cause: event.type, mergedContactIds: data.mergedIds } }]);
+    }
+    await appendToOutbox(manager, SCHEMA, tx.events);
+  };
+  return {
+    name: 'pipeline.contacts',
+    topics: [TOPICS.contactsContact],
+    handlers: {
+      'crm.contacts.contact.created.v1': copy,
+      'crm.contacts.contact.updated.v1': copy,
+      'crm.contacts.contact.merged.v1': merged,
+    },
+  };
+}
