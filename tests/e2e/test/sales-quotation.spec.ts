@@ -85,6 +85,18 @@ describe('sales e2e: quotation from the Avengers opportunity, e-mailed, confirme
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['Quotation - S00001.pdf', 'application/pdf']]);
     expect(mail.attachments[0]!.content.subarray(0, 5).toString()).toBe('%PDF-');
 
+    // The team decides that confirming an order wins the opportunity (Odoo leaves it to a click).
+    const team = (await api.data(`query($id: ID!) { opportunity(id: $id) { status team { id version } } }`, { id: opportunity })).opportunity;
+    expect(team.status).toBe('OPEN');
+    await api.data(
+      `mutation($input: UpdateSalesTeamInput!) { updateSalesTeam(input: $input) { salesTeam { orderConfirmationMarksWon } } }`,
+      { input: { id: team.team.id, expectedVersion: team.team.version, orderConfirmationMarksWon: true } },
+    );
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT 1 FROM sales.team_copy WHERE id = $1 AND order_confirmation_marks_won', [team.team.id]);
+      expect(rows).toHaveLength(1);
+    });
+
     const confirmed = await api.data(
       `mutation($input: QuotationTransitionInput!) { confirmQuotation(input: $input) { quotation { state orderDate } } }`,
       { input: { id: quotation.id, expectedVersion: 2 } },
@@ -119,9 +131,15 @@ describe('sales e2e: quotation from the Avengers opportunity, e-mailed, confirme
     ]);
     const event = JSON.parse(messages.find((m) => m.headers['ce_type'] === 'crm.sales.quotation.confirmed.v1')!.value!);
     expect(event.state).toMatchObject({ opportunityId: opportunity, state: 'sale' });
-  });
+    expect(event.marksOpportunityWon).toBe(true);
 
-  // The pipeline subgraph on main does not follow crm.sales.quotation.confirmed.v1 yet (nor has
-  // teams or a won status): re-run with the pipeline branch, then turn this into a real test.
-  it.todo('ends with the opportunity won once the pipeline follows the confirmed event (team setting orderConfirmationMarksWon)');
+    // The pipeline follows the confirmation: the opportunity ends won, in the won stage, at 100 %.
+    const won = await eventually(async () => {
+      const data = await api.data(`query($id: ID!) { opportunity(id: $id) { status probability stage { name isWon } } }`, { id: opportunity });
+      expect(data.opportunity.status).toBe('WON');
+      return data.opportunity;
+    });
+    expect(won).toMatchObject({ stage: { name: 'Won', isWon: true } });
+    expect(Number(won.probability)).toBe(100);
+  });
 });
