@@ -10,6 +10,10 @@ function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
+function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
 /** Reads `Authorization: Bearer <jwt>`; no header → anonymous; a bad token → UNAUTHENTICATED. */
 export async function authFromHeader(authorization: string | undefined | null): Promise<AuthContext> {
   if (!authorization) return { user: null };
@@ -23,15 +27,34 @@ export async function authFromHeader(authorization: string | undefined | null): 
   }
 }
 
-export function requireUser(ctx: AuthContext): AuthUser {
+/**
+ * Any signed-in user, including one without CRM access (role `none`): for the few resolvers
+ * that concern the caller themself (`me`, changing one's own password).
+ */
+export function requireSession(ctx: AuthContext): AuthUser {
   if (!ctx.user) throw unauthenticated('authentication required');
   return ctx.user;
 }
 
+/**
+ * A signed-in user with CRM access. A user whose access group is `none` gets FORBIDDEN from
+ * every resolver that calls this — "no access" means nothing, not an empty list.
+ */
+export function requireUser(ctx: AuthContext): AuthUser {
+  const user = requireSession(ctx);
+  if (user.role === 'none') throw forbidden('no access to the CRM (access group "none")');
+  return user;
+}
+
 export function requireRole(ctx: AuthContext, roles: Role[]): AuthUser {
-  const user = requireUser(ctx);
+  const user = requireSession(ctx);
   if (!roles.includes(user.role)) {
-    throw new GraphQLError(`requires role ${roles.join(' or ')}`, { extensions: { code: 'FORBIDDEN' } });
+    throw forbidden(`requires role ${roles.join(' or ')}`);
   }
   return user;
+}
+
+/** Configuration (teams, stages, lost reasons, tags, activity types, process rules, users): administrators only. */
+export function requireAdmin(ctx: AuthContext): AuthUser {
+  return requireRole(ctx, ['admin']);
 }
