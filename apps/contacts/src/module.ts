@@ -20,6 +20,7 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
   entities: [ContactEntity, UserEntity],
   migrations,
   publishes: [TOPICS.contactsContact, TOPICS.contactsUser],
+  publicOperations: ['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout'],
   create(deps) {
     const contacts = new ContactService(deps.dataSource, deps.clock);
     const users = new UserService(deps.dataSource, deps.clock);

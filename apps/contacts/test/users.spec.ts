@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { verifyAccessToken } from '@crm/auth';
 import { queryCount } from '@crm/db';
-import { createTestEnv, readTopic, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { GraphQLClient, createTestEnv, readTopic, serviceTokenHeaders, startStack, testToken, type Stack, type TestEnv } from '@crm/testing';
 import { contactsModule } from '../src/module';
 import { createAdmin } from '../src/cli/users-create-admin';
 
@@ -23,7 +23,8 @@ describe('users, login, refresh and logout (contacts subgraph)', () => {
     env = await createTestEnv('users');
     stack = await startStack({ env, modules: [contactsModule] });
     admin = stack.client(await testToken({ role: 'admin' }));
-    anonymous = stack.client();
+    // No user: admitted by a service token only, as the gateway forwards a login.
+    anonymous = new GraphQLClient(stack.subgraph('contacts').url, undefined, await serviceTokenHeaders());
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
   });

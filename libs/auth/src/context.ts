@@ -1,9 +1,16 @@
 import { GraphQLError } from 'graphql';
 import type { AuthUser, Role } from './claims';
 import { InvalidTokenError, verifyAccessToken } from './jwt';
+import { verifyServiceToken, type ServiceName } from './service-token';
 
 export interface AuthContext {
   user: AuthUser | null;
+}
+
+/** Who is calling a subgraph: a user (their token), an internal service (its token), or both (the gateway forwarding a user). */
+export interface RequestAuth {
+  user: AuthUser | null;
+  service: ServiceName | null;
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -25,6 +32,30 @@ export async function authFromHeader(authorization: string | undefined | null): 
     if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
     throw error;
   }
+}
+
+/** Reads a service token header (`x-service-authorization: Bearer <jwt>`); none → null; a bad one → UNAUTHENTICATED. */
+export async function serviceFromHeader(header: string | undefined | null): Promise<ServiceName | null> {
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated('the service token must be "Bearer <token>"');
+  try {
+    return (await verifyServiceToken(match[1]!)).svc;
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
+    throw error;
+  }
+}
+
+/**
+ * A subgraph's admission rule: a valid user token, or a valid service token (the gateway's
+ * health and composition queries, and the public login/refresh/logout it forwards). Neither →
+ * UNAUTHENTICATED (HTTP 401); any invalid token → UNAUTHENTICATED even if the other is valid.
+ */
+export async function authFromRequest(authorization: string | undefined | null, serviceAuthorization: string | undefined | null): Promise<RequestAuth> {
+  const [{ user }, service] = await Promise.all([authFromHeader(authorization), serviceFromHeader(serviceAuthorization)]);
+  if (!user && !service) throw unauthenticated('a bearer token is required');
+  return { user, service };
 }
 
 /**

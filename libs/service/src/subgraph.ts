@@ -9,7 +9,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { authFromHeader, type AuthUser } from '@crm/auth';
+import { SERVICE_TOKEN_HEADER, authFromRequest, type AuthUser, type ServiceName } from '@crm/auth';
 import { createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
 import { dlqTopicOf } from '@crm/events';
 import { maskError } from '@crm/graphql';
@@ -25,11 +25,14 @@ import {
   type MessagingConfig,
 } from '@crm/messaging';
 import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
+import { serviceOnlyGuard } from './admission';
 import { HttpServer } from './http';
 
 /** What every resolver gets: the verified user and request identifiers. */
 export interface BaseContext {
   user: AuthUser | null;
+  /** The internal service that called (the gateway), when it presented a service token. */
+  service?: ServiceName | null;
   requestId: string;
   /** W3C trace context of the incoming request, carried into events. */
   traceparent?: string;
@@ -68,6 +71,11 @@ export interface SubgraphModule<Ctx extends BaseContext> {
   migrations: MixedList<Function | string>;
   /** Logical topics it publishes to; created at start. */
   publishes: string[];
+  /**
+   * Root fields that work without a user (e.g. `Mutation.login`), reached through the gateway
+   * with its service token. Everything else needs a user token.
+   */
+  publicOperations?: string[];
   create(deps: SubgraphDeps): SubgraphParts<Ctx>;
 }
 
@@ -96,6 +104,17 @@ export interface RunningSubgraph {
 
 export function loadTypeDefs(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'));
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The gateway's request id (a correlation id only), else a fresh one. */
+function requestIdOf(req: IncomingMessage): string {
+  const value = headerValue(req, 'x-request-id');
+  return value && /^[\w-]{1,100}$/.test(value) ? value : randomUUID();
 }
 
 export function traceparentOf(req: IncomingMessage): string | undefined {
@@ -209,6 +228,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
     formatError: (formatted, error) => maskError(formatted, error, (err) => logger.error({ err }, 'unexpected error')),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      serviceOnlyGuard<Ctx>(module.publicOperations ?? []),
       ...(process.env['NODE_ENV'] === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     introspection: process.env['NODE_ENV'] !== 'production',
@@ -231,8 +251,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
       },
     ],
     context: async (req) => {
-      const auth = await authFromHeader(req.headers['authorization']);
-      const base: BaseContext = { user: auth.user, requestId: randomUUID() };
+      const auth = await authFromRequest(req.headers['authorization'], headerValue(req, SERVICE_TOKEN_HEADER));
+      const base: BaseContext = { user: auth.user, service: auth.service, requestId: requestIdOf(req) };
       const traceparent = traceparentOf(req);
       if (traceparent) base.traceparent = traceparent;
       return parts.context(base);
