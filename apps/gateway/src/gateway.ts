@@ -89,7 +89,7 @@ function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
 }
 
 /** graphql-js's parser reports a too-long document as a syntax error; give it its own code. */
-const TOKEN_LIMIT = /^Syntax Error: Document contains more th[ae]n (\d+) tokens/;
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:an|at|en) (\d+) tokens/;
 
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown, log?: (err: unknown) => void): GraphQLFormattedError {
   const tokenLimit = TOKEN_LIMIT.exec(formatted.message);
