@@ -10,7 +10,9 @@ import { resolvers } from './resolvers';
 import { userResolvers } from './resolvers/users';
 import { ContactService, SCHEMA } from './services/contact-service';
 import { UserAuthService } from './services/user-auth-service';
+import { UserDeniedAttemptService } from './services/user-denied-attempt-service';
 import { UserService } from './services/user-service';
+import { deniedAttemptsProjection } from './projections/user-denied-attempts';
 import { withUserContext } from './user-context';
 
 export const contactsModule: SubgraphModule<ContactsContext> = {
@@ -23,11 +25,15 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
   publicOperations: ['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout'],
   create(deps) {
     const contacts = new ContactService(deps.dataSource, deps.clock);
-    const users = new UserService(deps.dataSource, deps.clock);
-    const userAuth = new UserAuthService(deps.dataSource, deps.clock);
+    const userServices = {
+      users: new UserService(deps.dataSource, deps.clock),
+      userAuth: new UserAuthService(deps.dataSource, deps.clock),
+      deniedAttempts: new UserDeniedAttemptService(deps.dataSource),
+    };
     return {
       resolvers: mergeResolvers(resolvers, userResolvers),
-      context: (base) => withUserContext(createContext(base, contacts), users, userAuth),
+      consumers: [deniedAttemptsProjection],
+      context: (base) => withUserContext(createContext(base, contacts), userServices),
     };
   },
 };

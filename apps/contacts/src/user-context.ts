@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { ContactsContext } from './context';
 import type { UserAuthService } from './services/user-auth-service';
+import type { UserDeniedAttemptService } from './services/user-denied-attempt-service';
 import type { UserRecord } from './services/user-record';
 import type { UserService } from './services/user-service';
 
@@ -8,9 +9,16 @@ import type { UserService } from './services/user-service';
 export interface UserContext extends ContactsContext {
   users: UserService;
   userAuth: UserAuthService;
+  deniedAttempts: UserDeniedAttemptService;
   userLoader: DataLoader<string, UserRecord | null>;
 }
 
-export function withUserContext<C extends ContactsContext>(ctx: C, users: UserService, userAuth: UserAuthService): C & UserContext {
-  return { ...ctx, users, userAuth, userLoader: new DataLoader((ids: readonly string[]) => users.findByIds(ids)) };
+export interface UserServices {
+  users: UserService;
+  userAuth: UserAuthService;
+  deniedAttempts: UserDeniedAttemptService;
+}
+
+export function withUserContext<C extends ContactsContext>(ctx: C, services: UserServices): C & UserContext {
+  return { ...ctx, ...services, userLoader: new DataLoader((ids: readonly string[]) => services.users.findByIds(ids)) };
 }

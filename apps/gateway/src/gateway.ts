@@ -6,9 +6,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SERVICE_TOKEN_HEADER, ServiceTokenSource, authFromHeader, type AuthUser } from '@crm/auth';
+import { accessTopicOf, toKafkaRecord, validateEvent, type CloudEvent } from '@crm/events';
 import { maskError } from '@crm/graphql';
+import { createKafka, ensureTopics, physicalTopic, type MessagingConfig } from '@crm/messaging';
 import { createLogger, type Logger, type SubgraphName } from '@crm/runtime';
-import { HttpServer, traceparentOf } from '@crm/service';
+import { DeniedAttemptRecorder, HttpServer, traceparentOf } from '@crm/service';
 import { DEFAULT_HARDENING, hardeningFromEnv, type HardeningSettings } from './hardening/config';
 import { operationLimitsPlugin } from './hardening/limits-plugin';
 import { RateLimiter } from './hardening/rate-limiter';
@@ -71,6 +73,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Limits; unset ones come from the environment (GATEWAY_MAX_DEPTH …) or the defaults. */
   hardening?: Partial<HardeningSettings>;
+  /**
+   * Kafka for the audit of refused requests (crm.gateway.access). Without it the gateway only
+   * logs them.
+   */
+  messaging?: Pick<MessagingConfig, 'brokers' | 'topicPrefix'>;
 }
 
 export interface RunningGateway {
@@ -164,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
+  const deniedAttempts = await startDeniedAttemptRecorder(options.messaging, logger);
   const limiter = hardening.rateLimit.perSecond > 0 ? new RateLimiter(hardening.rateLimit) : null;
   let sdlChecks: Record<string, { at: number; ok: boolean }> = {};
   const http = new HttpServer<GatewayContext>({
@@ -194,8 +202,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: async (req) => {
       const clientIp = clientIpOf(req, hardening.trustProxy);
       const authorization = req.headers['authorization'];
+      const requestId = randomUUID();
       // Reject a bad token here already; subgraphs verify it again.
-      const { user } = await authFromHeader(authorization);
+      let user: AuthUser | null;
+      try {
+        ({ user } = await authFromHeader(authorization));
+      } catch (error) {
+        deniedAttempts.recorder.record({ code: 'UNAUTHENTICATED', message: (error as Error).message, clientIp, requestId });
+        throw error;
+      }
       if (limiter) {
         const decision = limiter.take(user ? `user:${user.id}` : `ip:${clientIp}`);
         if (!decision.allowed) {
@@ -209,7 +224,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           });
         }
       }
-      const context: GatewayContext = { requestId: randomUUID(), user, clientIp };
+      const context: GatewayContext = { requestId, user, clientIp };
       if (authorization) context.authorization = authorization;
       const traceparent = traceparentOf(req);
       if (traceparent) context.traceparent = traceparent;
@@ -226,6 +241,61 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: async () => {
       await http.drain();
       await apollo.stop();
+      await deniedAttempts.stop();
+    },
+  };
+}
+
+/**
+ * Refusals at the gateway itself (bad tokens) go straight to Kafka (the gateway has no
+ * database, so no outbox): best effort — if Kafka is down they are logged instead.
+ */
+async function startDeniedAttemptRecorder(
+  messaging: GatewayOptions['messaging'],
+  logger: Logger,
+): Promise<{ recorder: DeniedAttemptRecorder; stop(): Promise<void> }> {
+  if (!messaging) {
+    const recorder = new DeniedAttemptRecorder({
+      service: 'gateway',
+      logger,
+      sink: async (events) => {
+        for (const event of events) logger.warn({ deniedAttempt: event.data }, 'request refused');
+      },
+    });
+    return { recorder, stop: () => recorder.stop() };
+  }
+  const config: MessagingConfig = { clientId: 'crm-gateway', ...messaging };
+  const kafka = createKafka(config, logger);
+  const topic = physicalTopic(config, accessTopicOf('gateway'));
+  await ensureTopics(kafka, [topic]).catch((error) => logger.warn({ err: error }, 'could not create the audit topic'));
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  let connected: Promise<void> | undefined;
+  const send = async (events: CloudEvent[]) => {
+    for (const event of events) validateEvent(event);
+    connected ??= producer.connect().catch((error) => {
+      connected = undefined;
+      throw error;
+    });
+    await connected;
+    await producer.send({ topic, messages: events.map((event) => toKafkaRecord(event)) });
+  };
+  const recorder = new DeniedAttemptRecorder({
+    service: 'gateway',
+    logger,
+    sink: async (events) => {
+      try {
+        await send(events);
+      } catch (error) {
+        for (const event of events) logger.warn({ deniedAttempt: event.data }, 'request refused (not sent to Kafka)');
+        throw error;
+      }
+    },
+  });
+  return {
+    recorder,
+    stop: async () => {
+      await recorder.stop();
+      if (connected) await producer.disconnect().catch(() => undefined);
     },
   };
 }

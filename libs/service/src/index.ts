@@ -3,3 +3,4 @@ export * from './subgraph';
 export * from './main';
 export * from './newest-first';
 export * from './admission';
+export * from './denied-attempts';

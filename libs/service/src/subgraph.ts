@@ -11,11 +11,12 @@ import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SERVICE_TOKEN_HEADER, authFromRequest, type AuthUser, type ServiceName } from '@crm/auth';
 import { createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
-import { dlqTopicOf } from '@crm/events';
+import { accessTopicOf, dlqTopicOf } from '@crm/events';
 import { maskError } from '@crm/graphql';
 import {
   EventConsumer,
   OutboxRelay,
+  appendToOutbox,
   createKafka,
   ensureTopics,
   messagingConfigFromEnv,
@@ -26,6 +27,7 @@ import {
 } from '@crm/messaging';
 import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
 import { serviceOnlyGuard } from './admission';
+import { DeniedAttemptRecorder, deniedAttemptsPlugin } from './denied-attempts';
 import { HttpServer } from './http';
 
 /** What every resolver gets: the verified user and request identifiers. */
@@ -33,6 +35,8 @@ export interface BaseContext {
   user: AuthUser | null;
   /** The internal service that called (the gateway), when it presented a service token. */
   service?: ServiceName | null;
+  /** The end client's address: as the gateway reports it (service token), else the peer's. */
+  clientIp?: string;
   requestId: string;
   /** W3C trace context of the incoming request, carried into events. */
   traceparent?: string;
@@ -154,6 +158,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
 
   const topics = [
     ...module.publishes,
+    accessTopicOf(module.name),
     ...consumerSpecs.flatMap((c) => c.topics),
     ...consumerSpecs.flatMap((c) => c.topics.map(dlqTopicOf)),
   ].map((t) => physicalTopic(messaging, t));
@@ -163,6 +168,13 @@ export async function startSubgraph<Ctx extends BaseContext>(
 
   const relay = new OutboxRelay({ dataSource, schema: module.schema, kafka, config: messaging, logger });
   await relay.start();
+
+  // Refused requests → crm.<name>.access.denied events, through the outbox like any event.
+  const deniedAttempts = new DeniedAttemptRecorder({
+    service: module.name,
+    logger,
+    sink: (events) => dataSource.transaction((manager) => appendToOutbox(manager, module.schema, events)),
+  });
 
   const consumers = consumerSpecs.map(
     (spec) =>
@@ -229,6 +241,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       serviceOnlyGuard<Ctx>(module.publicOperations ?? []),
+      deniedAttemptsPlugin<Ctx>(deniedAttempts),
       ...(process.env['NODE_ENV'] === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     introspection: process.env['NODE_ENV'] !== 'production',
@@ -251,8 +264,20 @@ export async function startSubgraph<Ctx extends BaseContext>(
       },
     ],
     context: async (req) => {
-      const auth = await authFromRequest(req.headers['authorization'], headerValue(req, SERVICE_TOKEN_HEADER));
-      const base: BaseContext = { user: auth.user, service: auth.service, requestId: requestIdOf(req) };
+      const requestId = requestIdOf(req);
+      let auth: Awaited<ReturnType<typeof authFromRequest>>;
+      try {
+        auth = await authFromRequest(req.headers['authorization'], headerValue(req, SERVICE_TOKEN_HEADER));
+      } catch (error) {
+        const extensions = (error as { extensions?: { code?: unknown } }).extensions;
+        if (extensions?.code === 'UNAUTHENTICATED') {
+          deniedAttempts.record({ code: 'UNAUTHENTICATED', message: (error as Error).message, clientIp: req.socket.remoteAddress ?? null, requestId });
+        }
+        throw error;
+      }
+      // The gateway reports the end client's address; anyone else's header is ignored.
+      const clientIp = (auth.service === 'gateway' ? headerValue(req, 'x-crm-client-ip') : undefined) ?? req.socket.remoteAddress ?? 'unknown';
+      const base: BaseContext = { user: auth.user, service: auth.service, requestId, clientIp };
       const traceparent = traceparentOf(req);
       if (traceparent) base.traceparent = traceparent;
       return parts.context(base);
@@ -280,6 +305,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
       (stopping ??= (async () => {
         await http.drain();
         await apollo.stop();
+        await deniedAttempts.stop();
         for (const consumer of consumers) await consumer.stop();
         await relay.stop();
         await dataSource.destroy();

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { JWT_AUDIENCE, JWT_ISSUER, SERVICE_TOKEN_HEADER, signAccessToken, signServiceToken, verifyAccessToken } from '@crm/auth';
 import { createAdmin } from '@crm/contacts/src/cli/users-create-admin';
-import { GraphQLClient, createTestEnv, testToken, type Stack, type TestEnv } from '@crm/testing';
+import { GraphQLClient, createTestEnv, eventually, testToken, type Stack, type TestEnv } from '@crm/testing';
 import { startFullStack } from '../src/full-stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -150,5 +150,54 @@ describe('authentication end to end: login → query through the gateway; tokens
       const url = stack.subgraph(name).url;
       expect([name, (await fetch(new URL('/health/live', url))).status, (await fetch(new URL('/health/ready', url))).status]).toEqual([name, 200, 200]);
     }
+  });
+
+  it('keeps an administrator-readable log of refused requests from the gateway and from each subgraph', async () => {
+    const adminSession = (await gateway.data(LOGIN, { input: { email: 'admin@crm.test', password: PASSWORD } })).login;
+    const asAdmin = gateway.withToken(adminSession.accessToken);
+    const seller = (
+      await asAdmin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
+        input: { login: 'seller@dayamotor.co.id', name: 'Seller Manado', role: 'USER_OWN', branchIds: ['MAN01'] },
+      })
+    ).createUser.user;
+    const asSeller = gateway.withToken(await testToken({ id: seller.id, role: 'user_own', branchIds: ['MAN01'] }));
+
+    // 1. a forged token at the gateway; 2. a configuration mutation by a salesperson (contacts);
+    // 3. a wrong password; 4. no token at all, straight at the pipeline subgraph.
+    await gateway.withToken(`${adminSession.accessToken.slice(0, -3)}abc`).request(CONTACTS);
+    expect((await asSeller.request(`mutation { createUser(input: { login: "x@y.co", name: "X" }) { user { id } } }`)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await gateway.request(LOGIN, { input: { email: 'Seller@dayamotor.co.id', password: 'guessing-the-password' } });
+    await fetch(stack.subgraph('pipeline').url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ opportunities { totalCount } }"}' });
+    // 5. the log itself is for administrators only.
+    expect((await asSeller.request(`{ deniedAttempts { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const QUERY = `query($f: DeniedAttemptFilter) { deniedAttempts(first: 50, filter: $f) { totalCount edges { node {
+      service code message reason path operationType role branchIds clientIp attemptedLogin user { login } } } } }`;
+    const log = await eventually(async () => {
+      const data = (await asAdmin.data(QUERY)).deniedAttempts;
+      const services = data.edges.map((e: any) => `${e.node.service}:${e.node.code}`);
+      expect(services).toEqual(expect.arrayContaining(['gateway:UNAUTHENTICATED', 'contacts:FORBIDDEN', 'contacts:UNAUTHENTICATED', 'pipeline:UNAUTHENTICATED']));
+      expect(services.filter((s: string) => s === 'contacts:FORBIDDEN')).toHaveLength(2);
+      return data.edges.map((e: any) => e.node);
+    });
+    expect(log.find((n: any) => n.service === 'gateway')).toMatchObject({ message: 'token invalid', clientIp: '127.0.0.1', user: null });
+    expect(log.find((n: any) => n.service === 'contacts' && n.path === 'createUser')).toMatchObject({
+      code: 'FORBIDDEN',
+      operationType: 'mutation',
+      role: 'USER_OWN',
+      branchIds: ['MAN01'],
+      clientIp: '127.0.0.1',
+      user: { login: 'seller@dayamotor.co.id' },
+    });
+    expect(log.find((n: any) => n.reason === 'invalid_credentials')).toMatchObject({ service: 'contacts', attemptedLogin: 'seller@dayamotor.co.id', user: null });
+    expect(log.find((n: any) => n.service === 'pipeline')).toMatchObject({ code: 'UNAUTHENTICATED', message: 'a bearer token is required' });
+
+    // Filters apply inside the count; a branch administrator sees only their branches' users.
+    const forbidden = (await asAdmin.data(QUERY, { f: { code: 'FORBIDDEN', branchId: 'man01' } })).deniedAttempts;
+    expect(forbidden.totalCount).toBe(2);
+    const samAdmin = gateway.withToken(await testToken({ role: 'admin', branchIds: ['SAM01'] }));
+    expect((await samAdmin.data(QUERY)).deniedAttempts.totalCount).toBe(0);
+    const manAdmin = gateway.withToken(await testToken({ role: 'admin', branchIds: ['MAN01'] }));
+    expect((await manAdmin.data(QUERY)).deniedAttempts.totalCount).toBe(2);
   });
 });

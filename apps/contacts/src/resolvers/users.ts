@@ -4,6 +4,7 @@ import { isUuid } from '@crm/runtime';
 import type { UserContext } from '../user-context';
 import type { NewUserInput, UserProfileInput } from '../domain/user-input';
 import type { AuthSession } from '../services/user-auth-service';
+import type { DeniedAttemptFilter, DeniedAttemptRecord } from '../services/user-denied-attempt-service';
 import type { UserRecord } from '../services/user-record';
 import type { UserFilter, UserOrder, VersionedInput } from '../services/user-service';
 
@@ -32,6 +33,8 @@ export const userResolvers = {
       requireUser(ctx);
       return ctx.users.list(args.filter ?? {}, args.orderBy, args);
     },
+    deniedAttempts: (_: unknown, args: { filter?: DeniedAttemptFilter | null; first?: number; after?: string }, ctx: UserContext) =>
+      ctx.deniedAttempts.list(args.filter ?? {}, args, ctx),
   },
   Mutation: {
     login: async (_: unknown, args: Args<{ email: string; password: string }>, ctx: UserContext) =>
@@ -64,6 +67,9 @@ export const userResolvers = {
       const session = await ctx.userAuth.startSession(user.id);
       return { user, session };
     },
+  },
+  DeniedAttempt: {
+    user: (attempt: DeniedAttemptRecord, _: unknown, ctx: UserContext) => (attempt.userId ? ctx.userLoader.load(attempt.userId) : null),
   },
   User: {
     __resolveReference: (ref: { id: string }, ctx: UserContext) => {

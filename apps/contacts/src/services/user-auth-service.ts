@@ -38,8 +38,8 @@ export function authSettingsFromEnv(): AuthSettings {
   };
 }
 
-function unauthenticated(message: string, reason: string) {
-  return crmError('UNAUTHENTICATED', message, { reason });
+function unauthenticated(message: string, reason: string, extensions: Record<string, unknown> = {}) {
+  return crmError('UNAUTHENTICATED', message, { ...extensions, reason });
 }
 
 const INVALID_LOGIN = 'invalid e-mail address or password';
@@ -77,13 +77,13 @@ export class UserAuthService {
     const row = rows[0];
     if (!row || !row.active || !row.passwordHash) {
       await verifyAgainstDummy(password);
-      throw unauthenticated(INVALID_LOGIN, 'invalid_credentials');
+      throw unauthenticated(INVALID_LOGIN, 'invalid_credentials', { attemptedLogin: login });
     }
     const now = this.clock.now();
     if (row.lockedUntil && row.lockedUntil > now) {
       await verifyAgainstDummy(password);
       const minutes = Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 60_000);
-      throw unauthenticated(`too many failed logins: try again in ${minutes} minute(s)`, 'locked');
+      throw unauthenticated(`too many failed logins: try again in ${minutes} minute(s)`, 'locked', { attemptedLogin: login });
     }
     if (!(await verifyPassword(password, row.passwordHash))) {
       await this.dataSource.query(
@@ -97,7 +97,7 @@ export class UserAuthService {
          WHERE id = $1`,
         [row.id, this.settings.maxFailedLogins, new Date(now.getTime() + this.settings.lockSeconds * 1000), now],
       );
-      throw unauthenticated(INVALID_LOGIN, 'invalid_credentials');
+      throw unauthenticated(INVALID_LOGIN, 'invalid_credentials', { attemptedLogin: login });
     }
     const rehash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
     return this.dataSource.transaction(async (manager) => {
