@@ -160,8 +160,12 @@ export function mayRead(subject: Subject, persona: Persona, fixture: Fixture, pe
   }
 }
 
+/** GraphQL data as the harness reads it (shapes vary per subject). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Data = Record<string, any>;
+
 /** A GraphQL answer's data, or null when it was refused (any error) — refusals reveal nothing. */
-export function dataOrNull<T = Record<string, any>>(result: GraphQLResponse<T>): T | null {
+export function dataOrNull<T = Data>(result: GraphQLResponse<T>): T | null {
   return result.errors?.length ? null : (result.data ?? null);
 }
 
@@ -283,7 +287,7 @@ export function list(field: string, args = ''): Operation {
       const ids: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 20; page += 1) {
-        const data: Record<string, any> | null = dataOrNull(
+        const data: Data | null = dataOrNull(
           await api.request(`query($after: String) { c: ${field}(first: 100, after: $after${args ? `, ${args}` : ''}) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { after }),
         );
         if (!data) break;
