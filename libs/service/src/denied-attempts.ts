@@ -83,7 +83,7 @@ export class DeniedAttemptRecorder {
         },
       }),
     );
-    this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
+    this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 100);
   }
 
   /** Records the refusals among a response's errors (at most five per response). */

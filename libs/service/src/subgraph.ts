@@ -101,6 +101,8 @@ export interface RunningSubgraph {
   deps: SubgraphDeps;
   relay: OutboxRelay;
   consumers: EventConsumer[];
+  /** Refused requests waiting to be written (tests flush it before counting queries). */
+  deniedAttempts: DeniedAttemptRecorder;
   /** Resolves when every consumer has joined its group. */
   consumersReady(): Promise<void>;
   stop(): Promise<void>;
@@ -298,6 +300,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
     deps,
     relay,
     consumers,
+    deniedAttempts,
     consumersReady: async () => {
       await Promise.all(consumers.map((c) => c.ready()));
     },
