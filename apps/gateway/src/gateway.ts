@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SERVICE_TOKEN_HEADER, ServiceTokenSource, authFromHeader, type AuthUser } from '@crm/auth';
+import { SERVICE_TOKEN_HEADER, ServiceTokenSource, authFromHeader, insecureSecretsWarning, type AuthUser } from '@crm/auth';
 import { accessTopicOf, toKafkaRecord, validateEvent, type CloudEvent } from '@crm/events';
 import { maskError } from '@crm/graphql';
 import { createKafka, ensureTopics, physicalTopic, type MessagingConfig } from '@crm/messaging';
@@ -113,6 +113,8 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway');
+  const secretsWarning = insecureSecretsWarning();
+  if (secretsWarning) logger.error(secretsWarning);
   const fromEnv = hardeningFromEnv();
   const hardening: HardeningSettings = {
     ...DEFAULT_HARDENING,

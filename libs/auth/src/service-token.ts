@@ -75,3 +75,15 @@ export class ServiceTokenSource {
     return this.cached.token;
   }
 }
+
+/** In production, a warning when a token secret is still its development default (or both are the same). */
+export function insecureSecretsWarning(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env['NODE_ENV'] !== 'production') return null;
+  const user = env['JWT_SECRET'] ?? '';
+  const service = env['SERVICE_JWT_SECRET'] ?? '';
+  if (user === '' || user.startsWith('dev-only-') || service === '' || service.startsWith('dev-only-')) {
+    return 'JWT_SECRET and SERVICE_JWT_SECRET must be set to secrets of your own in production';
+  }
+  if (user === service) return 'JWT_SECRET and SERVICE_JWT_SECRET must differ';
+  return null;
+}

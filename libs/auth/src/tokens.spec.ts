@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { AuthUser } from './claims';
 import { authFromHeader, requireAdmin, requireSession, requireUser } from './context';
 import { signAccessToken, verifyAccessToken, JWT_AUDIENCE, JWT_ISSUER } from './jwt';
-import { ServiceTokenSource, signServiceToken, verifyServiceToken } from './service-token';
+import { ServiceTokenSource, insecureSecretsWarning, signServiceToken, verifyServiceToken } from './service-token';
 
 const user: AuthUser = { id: '01934d6e-0000-7000-8000-0000000000a1', role: 'user_own', branchIds: ['SAM01'], teamIds: [], tz: 'Asia/Jakarta' };
 const secret = new TextEncoder().encode('dev-only-secret-change-me-in-production-32b');
@@ -49,6 +49,14 @@ describe('service tokens', () => {
     await expect(verifyServiceToken(await signAccessToken(user))).rejects.toThrow('service token invalid');
     const source = new ServiceTokenSource('gateway');
     expect(await source.token()).toBe(await source.token());
+  });
+
+  it('warns in production while a secret is the development default or both are equal', () => {
+    expect(insecureSecretsWarning({ NODE_ENV: 'development' })).toBeNull();
+    expect(insecureSecretsWarning({ NODE_ENV: 'production' })).toMatch(/must be set/);
+    expect(insecureSecretsWarning({ NODE_ENV: 'production', JWT_SECRET: 'dev-only-x', SERVICE_JWT_SECRET: 'b'.repeat(32) })).toMatch(/must be set/);
+    expect(insecureSecretsWarning({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), SERVICE_JWT_SECRET: 'a'.repeat(32) })).toMatch(/differ/);
+    expect(insecureSecretsWarning({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), SERVICE_JWT_SECRET: 'b'.repeat(32) })).toBeNull();
   });
 });
 

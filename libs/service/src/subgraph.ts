@@ -9,7 +9,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SERVICE_TOKEN_HEADER, authFromRequest, type AuthUser, type ServiceName } from '@crm/auth';
+import { SERVICE_TOKEN_HEADER, authFromRequest, insecureSecretsWarning, type AuthUser, type ServiceName } from '@crm/auth';
 import { createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
 import { accessTopicOf, dlqTopicOf } from '@crm/events';
 import { maskError } from '@crm/graphql';
@@ -141,6 +141,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
   const url = options.databaseUrl ?? databaseUrl();
   const messaging: MessagingConfig = { ...messagingConfigFromEnv(`crm-${module.name}`), ...options.messaging };
   const clock = options.clock ?? systemClock;
+  const secretsWarning = insecureSecretsWarning();
+  if (secretsWarning) logger.error(secretsWarning);
 
   await ensureDatabase(url);
   const dataSource = createSchemaDataSource({
