@@ -22,6 +22,7 @@ export interface GatewayContext {
   requestId: string;
   user: AuthUser | null;
   clientIp: string;
+  userAgent?: string;
 }
 
 /** Header carrying the client's address to the subgraphs (trusted there only with the service token). */
@@ -47,6 +48,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.traceparent) request.http.headers.set('traceparent', context.traceparent);
     if (context.requestId) request.http.headers.set('x-request-id', context.requestId);
     if (context.clientIp) request.http.headers.set(CLIENT_IP_HEADER, context.clientIp);
+    if (context.userAgent) request.http.headers.set('x-crm-user-agent', context.userAgent);
   }
 
   /** A subgraph's non-2xx answer, without the subgraph's internal URL or raw body. */
@@ -227,6 +229,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         }
       }
       const context: GatewayContext = { requestId, user, clientIp };
+      const userAgent = req.headers['user-agent'];
+      if (typeof userAgent === 'string') context.userAgent = userAgent.slice(0, 300);
       if (authorization) context.authorization = authorization;
       const traceparent = traceparentOf(req);
       if (traceparent) context.traceparent = traceparent;

@@ -37,6 +37,8 @@ export interface BaseContext {
   service?: ServiceName | null;
   /** The end client's address: as the gateway reports it (service token), else the peer's. */
   clientIp?: string;
+  /** The end client's User-Agent, the same way (kept with login sessions). */
+  userAgent?: string;
   requestId: string;
   /** W3C trace context of the incoming request, carried into events. */
   traceparent?: string;
@@ -281,7 +283,9 @@ export async function startSubgraph<Ctx extends BaseContext>(
       }
       // The gateway reports the end client's address; anyone else's header is ignored.
       const clientIp = (auth.service === 'gateway' ? headerValue(req, 'x-crm-client-ip') : undefined) ?? req.socket.remoteAddress ?? 'unknown';
+      const userAgent = (auth.service === 'gateway' ? headerValue(req, 'x-crm-user-agent') : undefined) ?? headerValue(req, 'user-agent');
       const base: BaseContext = { user: auth.user, service: auth.service, requestId, clientIp };
+      if (userAgent) base.userAgent = userAgent.slice(0, 300);
       const traceparent = traceparentOf(req);
       if (traceparent) base.traceparent = traceparent;
       return parts.context(base);

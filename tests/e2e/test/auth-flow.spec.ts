@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { Client } from 'pg';
 import { JWT_AUDIENCE, JWT_ISSUER, SERVICE_TOKEN_HEADER, signAccessToken, signServiceToken, verifyAccessToken } from '@crm/auth';
 import { createAdmin } from '@crm/contacts/src/cli/users-create-admin';
 import { GraphQLClient, createTestEnv, eventually, testToken, type Stack, type TestEnv } from '@crm/testing';
@@ -67,7 +68,13 @@ describe('authentication end to end: login → query through the gateway; tokens
       c: contact.id,
     });
 
-    const budi = (await gateway.data(LOGIN, { input: { email: 'budi@dayamotor.co.id', password: PASSWORD } })).login;
+    const budi = (
+      await gateway.request(LOGIN, { input: { email: 'budi@dayamotor.co.id', password: PASSWORD } }, { 'user-agent': 'CRM mobile 1.0 (Android 14)' })
+    ).data!['login'];
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    const sessions = await db.query('SELECT user_agent FROM contacts.refresh_token WHERE user_id = $1', [created.createUser.user.id]).finally(() => db.end());
+    expect(sessions.rows).toEqual([{ user_agent: 'CRM mobile 1.0 (Android 14)' }]);
     expect(await verifyAccessToken(budi.accessToken)).toMatchObject({ id: created.createUser.user.id, role: 'user_all', branchIds: ['SAM01'] });
     const asBudi = gateway.withToken(budi.accessToken);
     const data = await asBudi.data(`{ me { name branchIds } opportunities(first: 5) { edges { node { name customer { name } } } } }`);

@@ -38,9 +38,9 @@ export const userResolvers = {
   },
   Mutation: {
     login: async (_: unknown, args: Args<{ email: string; password: string }>, ctx: UserContext) =>
-      sessionPayload(await ctx.userAuth.login(args.input)),
+      sessionPayload(await ctx.userAuth.login(args.input, { userAgent: ctx.userAgent })),
     refreshToken: async (_: unknown, args: Args<{ refreshToken: string }>, ctx: UserContext) =>
-      sessionPayload(await ctx.userAuth.refresh(args.input)),
+      sessionPayload(await ctx.userAuth.refresh(args.input, { userAgent: ctx.userAgent })),
     logout: async (_: unknown, args: Args<{ refreshToken: string }>, ctx: UserContext) => ({
       revoked: await ctx.userAuth.logout(args.input),
     }),
@@ -64,7 +64,7 @@ export const userResolvers = {
     }),
     changeMyPassword: async (_: unknown, args: Args<{ currentPassword: string; newPassword: string }>, ctx: UserContext) => {
       const user = await ctx.users.changeOwnPassword(args.input, ctx);
-      const session = await ctx.userAuth.startSession(user.id);
+      const session = await ctx.userAuth.startSession(user.id, { userAgent: ctx.userAgent });
       return { user, session };
     },
   },
