@@ -6,6 +6,7 @@
 import { envString } from '@crm/runtime';
 import { GraphQLClient } from '@crm/testing';
 import type { DemoContext, DemoStep } from './step';
+import { activitiesStep } from './steps/activities';
 import { contactsStep } from './steps/contacts';
 import { pipelineStep } from './steps/pipeline';
 import { salesStep } from './steps/sales';
@@ -14,7 +15,7 @@ import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_USERS, usersStep } from './steps/
 const GATEWAY = envString('GATEWAY_URL', 'http://127.0.0.1:4000/graphql');
 
 /** In dependency order: users first (later steps name salespeople). */
-const STEPS: DemoStep[] = [usersStep, contactsStep, pipelineStep, salesStep];
+const STEPS: DemoStep[] = [usersStep, contactsStep, pipelineStep, activitiesStep, salesStep];
 
 async function login(): Promise<{ accessToken: string; refreshToken: string }> {
   const result = await new GraphQLClient(GATEWAY).request(

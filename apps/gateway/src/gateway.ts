@@ -10,7 +10,7 @@ import { accessTopicOf, toKafkaRecord, validateEvent, type CloudEvent } from '@c
 import { maskError } from '@crm/graphql';
 import { createKafka, ensureTopics, physicalTopic, type MessagingConfig } from '@crm/messaging';
 import { createLogger, type Logger, type SubgraphName } from '@crm/runtime';
-import { DeniedAttemptRecorder, HttpServer, traceparentOf } from '@crm/service';
+import { DeniedAttemptRecorder, HttpServer, childTraceparent, traceparentOf } from '@crm/service';
 import { DEFAULT_HARDENING, hardeningFromEnv, type HardeningSettings } from './hardening/config';
 import { operationLimitsPlugin } from './hardening/limits-plugin';
 import { RateLimiter } from './hardening/rate-limiter';
@@ -18,7 +18,8 @@ import { timeoutFetcher } from './hardening/timeout-fetcher';
 
 export interface GatewayContext {
   authorization?: string;
-  traceparent?: string;
+  /** W3C trace context sent to the subgraphs (a child of the caller's, or a new trace). */
+  traceparent: string;
   requestId: string;
   user: AuthUser | null;
   clientIp: string;
@@ -45,7 +46,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!request.http) return;
     request.http.headers.set(SERVICE_TOKEN_HEADER, `Bearer ${await this.serviceToken.token()}`);
     if (context.authorization) request.http.headers.set('authorization', context.authorization);
-    if (context.traceparent) request.http.headers.set('traceparent', context.traceparent);
+    request.http.headers.set('traceparent', context.traceparent);
     if (context.requestId) request.http.headers.set('x-request-id', context.requestId);
     if (context.clientIp) request.http.headers.set(CLIENT_IP_HEADER, context.clientIp);
     if (context.userAgent) request.http.headers.set('x-crm-user-agent', context.userAgent);
@@ -228,12 +229,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           });
         }
       }
-      const context: GatewayContext = { requestId, user, clientIp };
+      const context: GatewayContext = { requestId, user, clientIp, traceparent: childTraceparent(traceparentOf(req)) };
       const userAgent = req.headers['user-agent'];
       if (typeof userAgent === 'string') context.userAgent = userAgent.slice(0, 300);
       if (authorization) context.authorization = authorization;
-      const traceparent = traceparentOf(req);
-      if (traceparent) context.traceparent = traceparent;
       return context;
     },
     onRequest: (route, status, seconds) => httpDuration.observe({ route, status: String(status) }, seconds),

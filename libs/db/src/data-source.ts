@@ -17,7 +17,7 @@ export interface SchemaDataSourceOptions {
 
 const counters = new WeakMap<DataSource, QueryCountingLogger>();
 
-/** How many SQL statements this DataSource has run since it was created. */
+/** How many SQL statements this DataSource has run for requests since it was created (background work excluded). */
 export function queryCount(dataSource: DataSource): number {
   return counters.get(dataSource)?.count ?? 0;
 }

@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './database';
 export * from './query-counter';
 export * from './load-by-ids';
+export * from './background';

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'INVALID_TRANSITION'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Codes whose messages are meant for the client; anything else is masked. */
@@ -17,6 +18,7 @@ const PUBLIC_CODES = new Set<string>([
   'NOT_FOUND',
   'CONFLICT',
   'INVALID_TRANSITION',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -63,6 +65,11 @@ export function unauthenticated(message = 'authentication required'): GraphQLErr
 
 export function invalidTransition(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return crmError('INVALID_TRANSITION', message, extensions);
+}
+
+/** A system the request needs (e.g. the SMTP server) did not answer; nothing was changed, a retry may work. */
+export function serviceUnavailable(service: string, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return crmError('SERVICE_UNAVAILABLE', message, { ...extensions, service });
 }
 
 /** A stale `expectedVersion` is a CONFLICT that tells the client the current version. */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { dlqTopicOf, fromKafkaMessage, validateEvent, type CloudEvent } from '@crm/events';
+import { backgroundTransaction } from '@crm/db';
 import type { Logger } from '@crm/runtime';
 import { createIdempotentProducer } from './kafka';
 import { logicalTopic, physicalTopic, type MessagingConfig } from './config';
@@ -66,7 +67,17 @@ export class EventConsumer {
     this.dlqProducer = createIdempotentProducer(kafka);
     await this.dlqProducer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topics: topics.map((t) => physicalTopic(config, t)), fromBeginning: true });
+    // A topic created a moment ago may not be in every broker's metadata yet
+    // (UNKNOWN_TOPIC_OR_PARTITION, retriable): try again shortly instead of failing the start.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await consumer.subscribe({ topics: topics.map((t) => physicalTopic(config, t)), fromBeginning: true });
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
     await consumer.run({ autoCommit: true, eachMessage: (payload) => this.handle(payload) });
   }
 
@@ -121,7 +132,7 @@ export class EventConsumer {
 
   private async apply(event: CloudEvent, handler: EventHandler, meta: EventMeta): Promise<boolean> {
     const { dataSource, schema } = this.options;
-    return dataSource.transaction(async (manager) => {
+    return backgroundTransaction(dataSource, async (manager) => {
       const inserted = await manager.query(
         `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, "offset", event_time)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Kafka, Producer } from 'kafkajs';
+import { backgroundQuery, backgroundTransaction } from '@crm/db';
 import type { Logger } from '@crm/runtime';
 import { createIdempotentProducer } from './kafka';
 import { physicalTopic, type MessagingConfig } from './config';
@@ -99,7 +100,8 @@ export class OutboxRelay {
 
   /** Pending (unsent) rows. */
   async pending(): Promise<number> {
-    const rows = await this.options.dataSource.query(
+    const rows = await backgroundQuery(
+      this.options.dataSource,
       `SELECT count(*)::int AS n FROM "${this.options.schema}".outbox WHERE sent_at IS NULL`,
     );
     return rows[0].n as number;
@@ -154,7 +156,7 @@ export class OutboxRelay {
 
   private async drainBatch(): Promise<number> {
     const { dataSource, schema, config } = this.options;
-    return dataSource.transaction(async (manager) => {
+    return backgroundTransaction(dataSource, async (manager) => {
       const [lock] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [`crm-outbox:${schema}`]);
       if (!lock.ok) return LOCKED;
       const rows: OutboxRow[] = await manager.query(
@@ -187,7 +189,8 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastCleanup < 60_000) return;
     this.lastCleanup = now;
-    await this.options.dataSource.query(
+    await backgroundQuery(
+      this.options.dataSource,
       `DELETE FROM "${this.options.schema}".outbox WHERE sent_at < now() - ($1::text || ' milliseconds')::interval`,
       [String(this.retentionMs)],
     );

@@ -68,10 +68,12 @@ export class HttpServer<Ctx extends BaseContext> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     if (this.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => (this.idle = resolve)),
-        new Promise((resolve) => setTimeout(resolve, timeoutMs)),
+        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
       ]);
+      clearTimeout(timer);
     }
     this.server.closeAllConnections();
     await closed;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -10,7 +10,7 @@ import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SERVICE_TOKEN_HEADER, authFromRequest, insecureSecretsWarning, type AuthUser, type ServiceName } from '@crm/auth';
-import { createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
+import { backgroundTransaction, createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
 import { accessTopicOf, dlqTopicOf } from '@crm/events';
 import { maskError } from '@crm/graphql';
 import {
@@ -125,9 +125,23 @@ function requestIdOf(req: IncomingMessage): string {
   return value && /^[\w-]{1,100}$/.test(value) ? value : randomUUID();
 }
 
+const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+
+/** The W3C trace context of a request, when it carries a valid one. */
 export function traceparentOf(req: IncomingMessage): string | undefined {
   const value = req.headers['traceparent'];
-  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? value : undefined;
+  return typeof value === 'string' && TRACEPARENT.test(value) ? value : undefined;
+}
+
+/**
+ * A traceparent for the next hop: the same trace id with a new span id, or a new trace
+ * when there is none, so every request and the events it causes share one trace.
+ */
+export function childTraceparent(parent: string | undefined): string {
+  const match = parent ? TRACEPARENT.exec(parent) : null;
+  const traceId = match?.[2] ?? randomBytes(16).toString('hex');
+  const flags = match?.[4] ?? '01';
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
 
 /**
@@ -179,7 +193,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
   const deniedAttempts = new DeniedAttemptRecorder({
     service: module.name,
     logger,
-    sink: (events) => dataSource.transaction((manager) => appendToOutbox(manager, module.schema, events)),
+    // Background work: it must not count as the request's queries (queryCount).
+    sink: (events) => backgroundTransaction(dataSource, (manager) => appendToOutbox(manager, module.schema, events)),
   });
 
   const consumers = consumerSpecs.map(

@@ -5,3 +5,4 @@ export * from './eventually';
 export * from './topic-reader';
 export * from './stack';
 export * from './private-broker';
+export * from './smtp-sink';

@@ -6,14 +6,14 @@ const CREATE = `mutation($name: String!) { createContact(input: { name: $name })
 const REPORT = `{ contactReport { totalContacts contactsCreated } }`;
 
 describe('outbox: Kafka down, writes go on, and every event arrives once when it is back', () => {
-  const broker = new PrivateBroker(19192);
+  let broker: PrivateBroker;
   let env: TestEnv;
   let stack: Stack;
   let api: GraphQLClient;
   let db: Client;
 
   beforeAll(async () => {
-    await broker.start();
+    broker = await PrivateBroker.start();
     env = await createTestEnv('outage', { brokers: broker.brokers });
     stack = await startFullStack(env);
     api = stack.client(await testToken());
@@ -25,7 +25,7 @@ describe('outbox: Kafka down, writes go on, and every event arrives once when it
     await db?.end();
     await stack?.stop();
     await env?.cleanup();
-    await broker.destroy();
+    await broker?.destroy();
   });
 
   it('accepts creates while the broker is stopped and publishes them all after it restarts', async () => {
@@ -40,6 +40,14 @@ describe('outbox: Kafka down, writes go on, and every event arrives once when it
     }
     const unsent = await db.query('SELECT count(*)::int AS n FROM contacts.outbox WHERE sent_at IS NULL');
     expect(unsent.rows[0].n).toBe(5);
+    // Readiness tells the platform Kafka is gone; liveness stays up.
+    const base = new URL(stack.subgraph('contacts').url);
+    await eventually(async () => {
+      const ready = await fetch(new URL('/health/ready', base));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { postgres: true, kafka: false } });
+    }, 20_000, 500);
+    expect((await fetch(new URL('/health/live', base))).status).toBe(200);
 
     await broker.start();
     await eventually(async () => {

@@ -26,8 +26,13 @@ describe('vertical slice: contact → outbox → Kafka → reporting, through th
   });
 
   it('creates a contact whose row, CloudEvent and read-model entry all exist', async () => {
-    const created = await api.data(CREATE_CONTACT, { input: { name: 'PT Avengers Initiative', email: ' Pepper@Avengers.ID ' } });
-    const contact = created.createContact.contact;
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const created = await api.request(
+      CREATE_CONTACT,
+      { input: { name: 'PT Avengers Initiative', email: ' Pepper@Avengers.ID ' } },
+      { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
+    const contact = created.data!.createContact.contact;
     expect(contact).toMatchObject({ name: 'PT Avengers Initiative', email: 'pepper@avengers.id', version: 1 });
 
     const row = await db.query('SELECT name, email FROM contacts.contact WHERE id = $1', [contact.id]);
@@ -41,6 +46,8 @@ describe('vertical slice: contact → outbox → Kafka → reporting, through th
     expect(message.headers['ce_subject']).toBe(contact.id);
     expect(message.headers['ce_source']).toBe('/crm/contacts');
     expect(message.headers['ce_specversion']).toBe('1.0');
+    // The caller's trace continues through the gateway into the event.
+    expect(message.headers['ce_traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     const outbox = await db.query('SELECT event_id FROM contacts.outbox WHERE message_key = $1', [contact.id]);
     expect(message.headers['ce_id']).toBe(outbox.rows[0].event_id);
     expect(JSON.parse(message.value!).state).toMatchObject({ id: contact.id, name: 'PT Avengers Initiative', version: 1 });

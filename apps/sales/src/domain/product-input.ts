@@ -1,5 +1,7 @@
-import { badInput, parseDecimal } from '@crm/graphql';
-import type { ProductType } from '../entities/product.entity';
+import { badInput } from '@crm/graphql';
+import { currencyCode, decimalField, idList, optionalText, requiredText } from './fields';
+
+export type ProductType = 'GOODS' | 'SERVICE';
 
 export interface NewProductInput {
   name?: string | null;
@@ -8,6 +10,12 @@ export interface NewProductInput {
   listPrice?: string | null;
   currency?: string | null;
   unitOfMeasure?: string | null;
+  taxIds?: string[] | null;
+  salesDescription?: string | null;
+}
+
+export interface ProductPatchInput extends NewProductInput {
+  active?: boolean | null;
 }
 
 export interface ProductDraft {
@@ -17,18 +25,43 @@ export interface ProductDraft {
   listPrice: string;
   currency: string;
   unitOfMeasure: string;
+  taxIds: string[];
+  salesDescription: string | null;
+}
+
+const listPrice = (value: string | null | undefined) =>
+  decimalField(value, 'listPrice', { min: '0', maxDecimals: 6, label: 'list price' });
+
+function productType(value: string | null | undefined): ProductType {
+  if (value === 'GOODS' || value === 'SERVICE') return value;
+  throw badInput('type', 'type must be GOODS or SERVICE');
 }
 
 /** Validates a new product; throws BAD_USER_INPUT naming the field. */
 export function validateNewProduct(input: NewProductInput, defaultCurrency: string): ProductDraft {
-  const name = (input.name ?? '').trim();
-  if (name === '') throw badInput('name', 'name must not be empty');
-  const listPrice = parseDecimal(input.listPrice ?? '');
-  if (listPrice.startsWith('-')) throw badInput('listPrice', 'list price must not be negative');
-  const currency = (input.currency ?? defaultCurrency).trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) throw badInput('currency', `"${input.currency}" is not an ISO 4217 currency code`);
-  const unitOfMeasure = (input.unitOfMeasure ?? 'Units').trim();
-  if (unitOfMeasure === '') throw badInput('unitOfMeasure', 'unit of measure must not be empty');
-  const reference = input.internalReference?.trim() || null;
-  return { name, internalReference: reference, type: input.type ?? 'GOODS', listPrice, currency, unitOfMeasure };
+  return {
+    name: requiredText(input.name, 'name'),
+    internalReference: optionalText(input.internalReference),
+    type: productType(input.type ?? 'GOODS'),
+    listPrice: listPrice(input.listPrice),
+    currency: currencyCode(input.currency, defaultCurrency),
+    unitOfMeasure: requiredText(input.unitOfMeasure ?? 'Units', 'unitOfMeasure', 'unit of measure'),
+    taxIds: idList(input.taxIds, 'taxIds'),
+    salesDescription: optionalText(input.salesDescription),
+  };
+}
+
+/** Only the fields given change; `null` clears an optional one. */
+export function validateProductPatch(input: ProductPatchInput): Partial<ProductDraft & { active: boolean }> {
+  const patch: Partial<ProductDraft & { active: boolean }> = {};
+  if (input.name !== undefined) patch.name = requiredText(input.name, 'name');
+  if (input.internalReference !== undefined) patch.internalReference = optionalText(input.internalReference);
+  if (input.type != null) patch.type = productType(input.type);
+  if (input.listPrice !== undefined) patch.listPrice = listPrice(input.listPrice);
+  if (input.currency !== undefined) patch.currency = currencyCode(input.currency, '');
+  if (input.unitOfMeasure !== undefined) patch.unitOfMeasure = requiredText(input.unitOfMeasure, 'unitOfMeasure', 'unit of measure');
+  if (input.taxIds !== undefined) patch.taxIds = idList(input.taxIds, 'taxIds');
+  if (input.salesDescription !== undefined) patch.salesDescription = optionalText(input.salesDescription);
+  if (input.active != null) patch.active = input.active;
+  return patch;
 }

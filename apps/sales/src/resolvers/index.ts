@@ -1,31 +1,26 @@
-import { requireUser } from '@crm/auth';
 import { scalarResolvers } from '@crm/graphql';
-import { isUuid } from '@crm/runtime';
-import type { SalesContext } from '../context';
-import type { NewProductInput } from '../domain/product-input';
+import { bookingResolvers } from './bookings';
+import { catalogResolvers } from './catalog';
+import { opportunityResolvers } from './opportunity';
+import { quotationResolvers } from './quotations';
 
+/** Every root field and entity needs an authenticated user; each module below checks it. */
 export const resolvers = {
   DateTime: scalarResolvers.DateTime,
+  Date: scalarResolvers.Date,
   Decimal: scalarResolvers.Decimal,
   Query: {
-    product: (_: unknown, args: { id: string }, ctx: SalesContext) => {
-      requireUser(ctx);
-      return isUuid(args.id) ? ctx.loaders.product.load(args.id) : null;
-    },
-    products: (_: unknown, args: { first?: number; after?: string }, ctx: SalesContext) => {
-      requireUser(ctx);
-      return ctx.products.list(args);
-    },
+    ...catalogResolvers.Query,
+    ...quotationResolvers.Query,
+    ...bookingResolvers.Query,
   },
   Mutation: {
-    createProduct: async (_: unknown, args: { input: NewProductInput }, ctx: SalesContext) => ({
-      product: await ctx.products.create(args.input, ctx),
-    }),
+    ...catalogResolvers.Mutation,
+    ...quotationResolvers.Mutation,
+    ...bookingResolvers.Mutation,
   },
-  Product: {
-    __resolveReference: (ref: { id: string }, ctx: SalesContext) => {
-      requireUser(ctx);
-      return isUuid(ref.id) ? ctx.loaders.product.load(ref.id) : null;
-    },
-  },
+  ...catalogResolvers.types,
+  ...quotationResolvers.types,
+  ...bookingResolvers.types,
+  Opportunity: opportunityResolvers,
 };

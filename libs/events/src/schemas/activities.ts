@@ -23,6 +23,19 @@ export const activityState: JsonSchema = objectSchema(
     /** The reminder rule that created it, if any. */
     ruleId: nullableUuid,
     branchId: nullableString,
+    /** Optional local time of day (HH:MM) on the due date, e.g. 08:00 for a booking-day call. */
+    dueTime: nullableString,
+    /** The record's name as the activities subgraph knows it (from the owner's events). */
+    resourceName: nullableString,
+    cancelledAt: nullableDateTime,
+    cancelReason: nullableString,
+    /** The activity whose completion created this one (chaining). */
+    previousActivityId: nullableUuid,
+    /** The meeting this (Meeting) activity stands for. */
+    meetingId: nullableUuid,
+    /** The record's salesperson and team, for visibility (an activity's owner is its assignee). */
+    recordOwnerId: nullableUuid,
+    teamId: nullableUuid,
   },
   ['id', 'typeId', 'resourceType', 'resourceId', 'dueDate', 'status', 'version'],
 );
@@ -52,6 +65,8 @@ export const meetingState: JsonSchema = objectSchema(
     resourceType: nullableString,
     resourceId: nullableString,
     status: { enum: ['scheduled', 'cancelled'] },
+    description: nullableString,
+    branchId: nullableString,
   },
   ['id', 'title', 'start', 'stop', 'version'],
 );
@@ -67,9 +82,34 @@ export const messageState: JsonSchema = objectSchema(
     body: nullableString,
     trackedChanges: {
       type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, from: {}, to: {} }, required: ['field'] },
+      items: {
+        type: 'object',
+        properties: {
+          field: { type: 'string' },
+          from: {},
+          to: {},
+          /** Additive: the field's label and the values formatted for display ("100,000,000"). */
+          label: { type: 'string' },
+          fromDisplay: nullableString,
+          toDisplay: nullableString,
+        },
+        required: ['field'],
+      },
     },
     createdAt: dateTime,
+    subject: nullableString,
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, mimeType: nullableString, sizeBytes: { type: ['integer', 'null'] }, url: nullableString },
+        required: ['name'],
+      },
+    },
+    activityId: nullableUuid,
+    activityTypeId: nullableUuid,
+    /** The other subgraph's event a tracking message was written from. */
+    sourceEventType: nullableString,
   },
   ['id', 'resourceType', 'resourceId', 'kind', 'createdAt'],
 );

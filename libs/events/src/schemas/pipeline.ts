@@ -69,6 +69,8 @@ export const teamState: JsonSchema = objectSchema(
     invoicingTarget: nullableDecimal,
     currency: { type: 'string' },
     useLeads: { type: 'boolean' },
+    /** Confirming a sales order of this team's opportunity marks the opportunity won (sales reads it). */
+    orderConfirmationMarksWon: { type: 'boolean' },
     active: { type: 'boolean' },
   },
   ['id', 'name', 'version'],

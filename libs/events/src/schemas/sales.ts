@@ -1,4 +1,4 @@
-import { auditFields, decimal, nullableDateTime, nullableString, nullableUuid, objectSchema, type JsonSchema } from './common';
+import { auditFields, dateTime, decimal, nullableDateTime, nullableString, nullableUuid, objectSchema, type JsonSchema } from './common';
 
 const date: JsonSchema = { type: 'string', format: 'date' };
 const nullableDate: JsonSchema = { anyOf: [date, { type: 'null' }] };
@@ -32,6 +32,10 @@ export const quotationState: JsonSchema = objectSchema(
           discount: decimal,
           taxIds: { type: 'array', items: { type: 'string' } },
           subtotal: decimal,
+          /** Taxes of the line and subtotal + taxes, in the quotation's currency. */
+          tax: decimal,
+          total: decimal,
+          sequence: { type: 'integer' },
         },
         required: ['description', 'quantity', 'unitPrice', 'subtotal'],
       },
@@ -40,6 +44,15 @@ export const quotationState: JsonSchema = objectSchema(
     amountTax: decimal,
     amountTotal: decimal,
     state: { enum: ['draft', 'sent', 'sale', 'cancelled'] },
+    /** Source document (the opportunity's name when made from one). */
+    origin: nullableString,
+    clientOrderRef: nullableString,
+    /** Marketing attribution copied from the opportunity. */
+    campaign: nullableString,
+    medium: nullableString,
+    source: nullableString,
+    tagIds: { type: 'array', items: { type: 'string' } },
+    note: nullableString,
   },
   ['id', 'number', 'customerId', 'currency', 'amountUntaxed', 'amountTax', 'amountTotal', 'state', 'version'],
 );
@@ -67,6 +80,37 @@ export const bookingState: JsonSchema = objectSchema(
     serviceAdvisor: nullableString,
     state: { enum: ['draft', 'posted', 'cancelled', 'work_order_created'] },
     workOrderNumber: nullableString,
+    /** The booked instant (bookingDate + service time in the branch's time zone). */
+    scheduledAt: nullableDateTime,
+    timeZone: nullableString,
+    /** The lead/opportunity number, e.g. LDS/MAN01/2007/01219. */
+    leadNumber: nullableString,
+    salespersonId: nullableUuid,
+    teamId: nullableUuid,
   },
   ['id', 'number', 'bookingDate', 'branchId', 'customerId', 'serviceType', 'state', 'version'],
 );
+
+/** `sent`: the e-mail that went out, so the chatter (activities) can log it. */
+export const quotationSentExtra: Record<string, JsonSchema> = {
+  mail: {
+    type: 'object',
+    properties: {
+      messageId: nullableString,
+      from: { type: 'string' },
+      to: { type: 'array', items: { type: 'string' } },
+      cc: { type: 'array', items: { type: 'string' } },
+      subject: { type: 'string' },
+      bodyText: { type: 'string' },
+      attachments: { type: 'array', items: { type: 'string' } },
+      sentAt: dateTime,
+      sentBy: nullableUuid,
+    },
+    required: ['from', 'to', 'subject', 'sentAt'],
+  },
+};
+
+/** `confirmed`: whether the order's sales team wants its opportunity marked won (the pipeline acts on it). */
+export const quotationConfirmedExtra: Record<string, JsonSchema> = {
+  marksOpportunityWon: { type: 'boolean' },
+};
