@@ -106,6 +106,8 @@ export interface CellResult {
   persona: string;
   leaked: string[];
   missing: string[];
+  /** What the persona got: fixture labels (reads, writes) or the number (count, sum). */
+  observed: string[] | number;
   /** A count or sum that differs: what was expected / got. */
   numbers?: { expected: number; got: number };
   knownGap?: string;
@@ -216,8 +218,12 @@ export async function runMatrix(stack: Stack, setup: MatrixSetup, subjects: Subj
         const observation = await operation.run(ctx);
         const readable = fixtures.filter((f) => mayRead(subject, persona, f, personas));
         const cell = `${subject.name} / ${operation.name} / ${persona.key}`;
-        const result: CellResult = { cell, subject: subject.name, operation: operation.name, persona: persona.key, leaked: [], missing: [] };
         const label = (id: string) => fixtures.find((f) => f.id === id)?.label ?? id;
+        const observed =
+          observation.kind === 'ids' || observation.kind === 'write'
+            ? (observation.kind === 'ids' ? observation.ids : observation.allowedIds).filter((id) => fixtures.some((f) => f.id === id)).map(label).sort()
+            : observation.value;
+        const result: CellResult = { cell, subject: subject.name, operation: operation.name, persona: persona.key, leaked: [], missing: [], observed };
         if (observation.kind === 'ids' || observation.kind === 'write') {
           const expected =
             observation.kind === 'write'

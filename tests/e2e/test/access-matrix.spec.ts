@@ -7,7 +7,9 @@ import {
   prepareMatrix,
   readOne,
   runMatrix,
+  standardScopes,
   write,
+  MATRIX_TEAMS,
   MATRIX_BRANCHES,
   MATRIX_ROLES,
   type CellResult,
@@ -101,6 +103,47 @@ const opportunitiesSubject: Subject = {
   ],
 };
 
+/**
+ * Quotations (merged from feat/sales): fully scoped by salesperson, team and branch — the
+ * standard fixture set (per branch: owned by user_own, owned by user_team, unassigned in the
+ * team, unassigned without a team; one head-office record).
+ */
+const quotationsSubject: Subject = {
+  name: 'sales.quotation',
+  readRule: 'scoped',
+  async seed({ admin, personas }) {
+    const customer = (await admin.data(`mutation { createContact(input: { name: "PT Daya Motor Indonesia" }) { contact { id } } }`)).createContact.contact.id;
+    const fixtures = [];
+    for (const scope of standardScopes()) {
+      const salespersonId = scope.owner ? personas.find((p) => p.key === scope.owner)!.user.id : null;
+      const created = await admin.data(`mutation($input: CreateQuotationInput!) { createQuotation(input: $input) { quotation { id } } }`, {
+        input: {
+          customerId: customer,
+          salespersonId,
+          teamId: scope.team ? MATRIX_TEAMS[scope.team] : null,
+          branchId: scope.branch,
+          note: scope.label,
+        },
+      });
+      fixtures.push({ id: created.createQuotation.quotation.id, label: scope.label, scope: { owner: scope.owner, team: scope.team, branch: scope.branch } });
+    }
+    return fixtures;
+  },
+  operations: [
+    readOne('quotation'),
+    list('quotations'),
+    count('quotations'),
+    entity('sales', 'Quotation'),
+    write(
+      'update',
+      (id) => ({ query: `mutation($id: ID!) { updateQuotation(input: { id: $id, clientOrderRef: "PO-42" }) { quotation { id } } }`, variables: { id } }),
+      (admin, id) => versionOf(admin, 'quotation', id),
+    ),
+  ],
+};
+
+const SUBJECTS = [contactsSubject, usersSubject, opportunitiesSubject, quotationsSubject];
+
 describe('access matrix: every role × branch × operation, zero leaks', () => {
   let env: TestEnv;
   let stack: Stack;
@@ -111,7 +154,7 @@ describe('access matrix: every role × branch × operation, zero leaks', () => {
     env = await createTestEnv('matrix');
     stack = await startFullStack(env);
     setup = await prepareMatrix(stack, await testToken({ role: 'admin' }));
-    results = await runMatrix(stack, setup, [contactsSubject, usersSubject, opportunitiesSubject]);
+    results = await runMatrix(stack, setup, SUBJECTS);
   }, 180_000);
 
   afterAll(async () => {
@@ -120,7 +163,7 @@ describe('access matrix: every role × branch × operation, zero leaks', () => {
   });
 
   it('runs every cell: 5 roles × 3 branches (SAM01, MAN01, head office) × each subject’s operations', () => {
-    const operations = contactsSubject.operations.length + usersSubject.operations.length + opportunitiesSubject.operations.length;
+    const operations = SUBJECTS.reduce((n, subject) => n + subject.operations.length, 0);
     expect(results).toHaveLength(MATRIX_ROLES.length * MATRIX_BRANCHES.length * operations);
   });
 
@@ -129,6 +172,19 @@ describe('access matrix: every role × branch × operation, zero leaks', () => {
     // The foundation opportunities' gap: 10 personas (all with a role but head-office user_all/admin) × 4 operations.
     expect(results.filter((r) => r.knownGap)).toHaveLength(40);
     expect(results.filter((r) => r.knownGap && r.leaked.length > 0)).toHaveLength(40);
+  });
+
+  it('sees what each access group should on scoped records (spot checks of the quotations cells)', () => {
+    const observed = (cell: string) => results.find((r) => r.cell === cell)?.observed;
+    expect(observed('sales.quotation / list / user_own@SAM01')).toEqual(['SAM01 owned by user_own', 'SAM01 unassigned in team']);
+    expect(observed('sales.quotation / list / user_team@MAN01')).toEqual(['MAN01 owned by user_own', 'MAN01 owned by user_team', 'MAN01 unassigned in team']);
+    expect(observed('sales.quotation / count / user_all@SAM01')).toBe(4);
+    expect(observed('sales.quotation / count / user_all@HO')).toBe(9);
+    expect(observed('sales.quotation / entity / admin@MAN01')).toHaveLength(4);
+    expect(observed('sales.quotation / update / user_own@MAN01')).toEqual(['MAN01 owned by user_own', 'MAN01 unassigned in team']);
+    expect(observed('sales.quotation / list / none@HO')).toEqual([]);
+    expect(observed('contacts.user / update / user_all@HO')).toEqual([]);
+    expect(observed('contacts.user / update / admin@SAM01')).toHaveLength(3);
   });
 
   it('catches a leak and names the cell (the harness itself, against a rule the data breaks)', async () => {
