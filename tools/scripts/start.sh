@@ -45,6 +45,9 @@ wait_ready() { # name port
 }
 for name in "${SERVICES[@]}"; do wait_ready "$name" "${PORTS[$name]}"; done
 
+# The first administrator (the demo logs in as them); an existing one is left alone.
+CRM_ADMIN_PASSWORD="${CRM_DEMO_PASSWORD:-demo-password-2026}" node --import tsx apps/contacts/src/cli/users-create-admin.ts \
+  --email "${CRM_DEMO_ADMIN_EMAIL:-admin@crm.demo}" --name "Demo Administrator" --if-missing
 node --import tsx tools/demo/seed.ts
 echo "[start] ready in $(( ($(date +%s%3N) - started_at) / 1000 )) s: gateway http://127.0.0.1:4000/graphql; logs in .cache/logs"
 

@@ -2,3 +2,5 @@ export * from './claims';
 export * from './jwt';
 export * from './context';
 export * from './scope';
+export * from './branch';
+export * from './service-token';

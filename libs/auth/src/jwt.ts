@@ -13,8 +13,26 @@ export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
 }
 
+/** A time span such as `900`, `900s`, `15m`, `12h` or `14d`, in seconds. */
+export function durationSeconds(span: string): number {
+  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(span.trim());
+  if (!match) throw new Error(`"${span}" is not a time span (e.g. 15m, 12h, 14d)`);
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+/** Lifetime of an access token in seconds: `ACCESS_TOKEN_TTL` (default 15m). */
+export function accessTokenTtlSeconds(): number {
+  return durationSeconds(envString('ACCESS_TOKEN_TTL', '15m'));
+}
+
+function accessTokenTtl(): string {
+  return `${accessTokenTtlSeconds()}s`;
+}
+
 /** Signs an access token (HS256) carrying the user's role, branches, teams and time zone. */
-export async function signAccessToken(user: AuthUser, expiresIn: string | number = '15m'): Promise<string> {
+/** `expiresIn`: a time span (`15m`) or, as a number, an absolute expiry in seconds since the epoch (jose). */
+export async function signAccessToken(user: AuthUser, expiresIn: string | number = accessTokenTtl()): Promise<string> {
   return new SignJWT({ role: user.role, branchIds: user.branchIds, teamIds: user.teamIds, tz: user.tz })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.id)

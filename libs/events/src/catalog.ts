@@ -1,3 +1,4 @@
+import { ACCESS_EVENTS } from './catalog/access';
 import { ACTIVITIES_EVENTS } from './catalog/activities';
 import { CONTACTS_EVENTS } from './catalog/contacts';
 import type { EventDefinition } from './catalog/define';
@@ -6,6 +7,7 @@ import { SALES_EVENTS } from './catalog/sales';
 import { USER_EVENTS } from './catalog/users';
 
 export type { EventDefinition } from './catalog/define';
+export { ACCESS_AUDIT_SERVICES, accessTopicOf, type AccessAuditService } from './catalog/access';
 
 /**
  * Every event type the system publishes, one file per subgraph under catalog/.
@@ -17,6 +19,7 @@ export const EVENT_CATALOG: readonly EventDefinition[] = [
   ...PIPELINE_EVENTS,
   ...ACTIVITIES_EVENTS,
   ...SALES_EVENTS,
+  ...ACCESS_EVENTS,
 ];
 
 const byType = new Map(EVENT_CATALOG.map((d) => [d.type, d]));

@@ -25,6 +25,17 @@ const PUBLIC_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // The gateway's protections (apps/gateway/src/hardening).
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'DIRECTIVE_LIMIT_EXCEEDED',
+  'COST_LIMIT_EXCEEDED',
+  'TOKEN_LIMIT_EXCEEDED',
+  'BATCH_LIMIT_EXCEEDED',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'SUBGRAPH_TIMEOUT',
+  'SUBGRAPH_UNAVAILABLE',
 ]);
 
 export function crmError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

@@ -15,6 +15,8 @@ export interface HttpServerOptions<Ctx extends BaseContext> {
   metrics: Registry;
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
+  /** Most operations in one batched request (a JSON array body); more → 400 BATCH_LIMIT_EXCEEDED. */
+  maxBatchSize?: number;
   onRequest?: (route: string, status: number, seconds: number) => void;
 }
 
@@ -97,7 +99,9 @@ export class HttpServer<Ctx extends BaseContext> {
       }
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 413, {
+          errors: [{ message: `request body larger than ${this.options.bodyLimit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', limit: this.options.bodyLimit } }],
+        });
       } else if (!res.headersSent) {
         sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       } else {
@@ -141,6 +145,18 @@ export class HttpServer<Ctx extends BaseContext> {
       } else {
         body = raw;
       }
+    }
+    const maxBatch = this.options.maxBatchSize;
+    if (Array.isArray(body) && maxBatch !== undefined && body.length > maxBatch) {
+      sendJson(res, 400, {
+        errors: [
+          {
+            message: `${body.length} operations in one request exceed the limit of ${maxBatch}`,
+            extensions: { code: 'BATCH_LIMIT_EXCEEDED', limit: maxBatch, actual: body.length },
+          },
+        ],
+      });
+      return;
     }
     const result = await this.options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

@@ -2,3 +2,5 @@ export * from './http';
 export * from './subgraph';
 export * from './main';
 export * from './newest-first';
+export * from './admission';
+export * from './denied-attempts';

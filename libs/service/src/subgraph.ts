@@ -9,13 +9,14 @@ import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { authFromHeader, type AuthUser } from '@crm/auth';
-import { createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
-import { dlqTopicOf } from '@crm/events';
+import { SERVICE_TOKEN_HEADER, authFromRequest, insecureSecretsWarning, type AuthUser, type ServiceName } from '@crm/auth';
+import { backgroundTransaction, createSchemaDataSource, ensureDatabase, initializeWithMigrations, pingDatabase } from '@crm/db';
+import { accessTopicOf, dlqTopicOf } from '@crm/events';
 import { maskError } from '@crm/graphql';
 import {
   EventConsumer,
   OutboxRelay,
+  appendToOutbox,
   createKafka,
   ensureTopics,
   messagingConfigFromEnv,
@@ -25,11 +26,19 @@ import {
   type MessagingConfig,
 } from '@crm/messaging';
 import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
+import { serviceOnlyGuard } from './admission';
+import { DeniedAttemptRecorder, deniedAttemptsPlugin } from './denied-attempts';
 import { HttpServer } from './http';
 
 /** What every resolver gets: the verified user and request identifiers. */
 export interface BaseContext {
   user: AuthUser | null;
+  /** The internal service that called (the gateway), when it presented a service token. */
+  service?: ServiceName | null;
+  /** The end client's address: as the gateway reports it (service token), else the peer's. */
+  clientIp?: string;
+  /** The end client's User-Agent, the same way (kept with login sessions). */
+  userAgent?: string;
   requestId: string;
   /** W3C trace context of the incoming request, carried into events. */
   traceparent?: string;
@@ -68,6 +77,11 @@ export interface SubgraphModule<Ctx extends BaseContext> {
   migrations: MixedList<Function | string>;
   /** Logical topics it publishes to; created at start. */
   publishes: string[];
+  /**
+   * Root fields that work without a user (e.g. `Mutation.login`), reached through the gateway
+   * with its service token. Everything else needs a user token.
+   */
+  publicOperations?: string[];
   create(deps: SubgraphDeps): SubgraphParts<Ctx>;
 }
 
@@ -89,6 +103,8 @@ export interface RunningSubgraph {
   deps: SubgraphDeps;
   relay: OutboxRelay;
   consumers: EventConsumer[];
+  /** Refused requests waiting to be written (tests flush it before counting queries). */
+  deniedAttempts: DeniedAttemptRecorder;
   /** Resolves when every consumer has joined its group. */
   consumersReady(): Promise<void>;
   stop(): Promise<void>;
@@ -96,6 +112,17 @@ export interface RunningSubgraph {
 
 export function loadTypeDefs(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'));
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The gateway's request id (a correlation id only), else a fresh one. */
+function requestIdOf(req: IncomingMessage): string {
+  const value = headerValue(req, 'x-request-id');
+  return value && /^[\w-]{1,100}$/.test(value) ? value : randomUUID();
 }
 
 const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
@@ -130,6 +157,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
   const url = options.databaseUrl ?? databaseUrl();
   const messaging: MessagingConfig = { ...messagingConfigFromEnv(`crm-${module.name}`), ...options.messaging };
   const clock = options.clock ?? systemClock;
+  const secretsWarning = insecureSecretsWarning();
+  if (secretsWarning) logger.error(secretsWarning);
 
   await ensureDatabase(url);
   const dataSource = createSchemaDataSource({
@@ -149,6 +178,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
 
   const topics = [
     ...module.publishes,
+    accessTopicOf(module.name),
     ...consumerSpecs.flatMap((c) => c.topics),
     ...consumerSpecs.flatMap((c) => c.topics.map(dlqTopicOf)),
   ].map((t) => physicalTopic(messaging, t));
@@ -158,6 +188,14 @@ export async function startSubgraph<Ctx extends BaseContext>(
 
   const relay = new OutboxRelay({ dataSource, schema: module.schema, kafka, config: messaging, logger });
   await relay.start();
+
+  // Refused requests → crm.<name>.access.denied events, through the outbox like any event.
+  const deniedAttempts = new DeniedAttemptRecorder({
+    service: module.name,
+    logger,
+    // Background work: it must not count as the request's queries (queryCount).
+    sink: (events) => backgroundTransaction(dataSource, (manager) => appendToOutbox(manager, module.schema, events)),
+  });
 
   const consumers = consumerSpecs.map(
     (spec) =>
@@ -223,6 +261,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
     formatError: (formatted, error) => maskError(formatted, error, (err) => logger.error({ err }, 'unexpected error')),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      serviceOnlyGuard<Ctx>(module.publicOperations ?? []),
+      deniedAttemptsPlugin<Ctx>(deniedAttempts),
       ...(process.env['NODE_ENV'] === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     introspection: process.env['NODE_ENV'] !== 'production',
@@ -245,8 +285,22 @@ export async function startSubgraph<Ctx extends BaseContext>(
       },
     ],
     context: async (req) => {
-      const auth = await authFromHeader(req.headers['authorization']);
-      const base: BaseContext = { user: auth.user, requestId: randomUUID() };
+      const requestId = requestIdOf(req);
+      let auth: Awaited<ReturnType<typeof authFromRequest>>;
+      try {
+        auth = await authFromRequest(req.headers['authorization'], headerValue(req, SERVICE_TOKEN_HEADER));
+      } catch (error) {
+        const extensions = (error as { extensions?: { code?: unknown } }).extensions;
+        if (extensions?.code === 'UNAUTHENTICATED') {
+          deniedAttempts.record({ code: 'UNAUTHENTICATED', message: (error as Error).message, clientIp: req.socket.remoteAddress ?? null, requestId });
+        }
+        throw error;
+      }
+      // The gateway reports the end client's address; anyone else's header is ignored.
+      const clientIp = (auth.service === 'gateway' ? headerValue(req, 'x-crm-client-ip') : undefined) ?? req.socket.remoteAddress ?? 'unknown';
+      const userAgent = (auth.service === 'gateway' ? headerValue(req, 'x-crm-user-agent') : undefined) ?? headerValue(req, 'user-agent');
+      const base: BaseContext = { user: auth.user, service: auth.service, requestId, clientIp };
+      if (userAgent) base.userAgent = userAgent.slice(0, 300);
       const traceparent = traceparentOf(req);
       if (traceparent) base.traceparent = traceparent;
       return parts.context(base);
@@ -267,6 +321,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
     deps,
     relay,
     consumers,
+    deniedAttempts,
     consumersReady: async () => {
       await Promise.all(consumers.map((c) => c.ready()));
     },
@@ -274,6 +329,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
       (stopping ??= (async () => {
         await http.drain();
         await apollo.stop();
+        await deniedAttempts.stop();
         for (const consumer of consumers) await consumer.stop();
         await relay.stop();
         await dataSource.destroy();

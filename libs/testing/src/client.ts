@@ -8,10 +8,12 @@ export class GraphQLClient {
   constructor(
     readonly url: string,
     private readonly token?: string,
+    /** Sent with every request (e.g. a service token when calling a subgraph directly). */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   withToken(token: string | undefined): GraphQLClient {
-    return new GraphQLClient(this.url, token);
+    return new GraphQLClient(this.url, token, this.headers);
   }
 
   async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
@@ -20,6 +22,7 @@ export class GraphQLClient {
       headers: {
         'content-type': 'application/json',
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...this.headers,
         ...headers,
       },
       body: JSON.stringify({ query, variables }),

@@ -7,6 +7,8 @@ export type StartGatewayFn = (options: {
   supergraphSdl: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   port?: number;
+  /** The test's Kafka namespace (the gateway publishes its audit events there). */
+  messaging?: { brokers: string[]; topicPrefix: string };
 }) => Promise<{ url: string; stop(): Promise<void> }>;
 
 export interface StackOptions {
@@ -45,6 +47,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       supergraphSdl: options.gateway.supergraphSdl,
       subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s!.url])),
       port: 0,
+      messaging: { brokers: options.env.brokers, topicPrefix: options.env.topicPrefix },
     });
   }
   const subgraph = (name: SubgraphName) => {

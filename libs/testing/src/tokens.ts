@@ -1,4 +1,4 @@
-import { signAccessToken, type AuthUser, type Role } from '@crm/auth';
+import { SERVICE_TOKEN_HEADER, signAccessToken, signServiceToken, type AuthUser, type Role } from '@crm/auth';
 import { uuidv7 } from '@crm/runtime';
 
 /** A signed access token for a test user (admin by default). */
@@ -13,4 +13,9 @@ export async function testToken(overrides: Partial<AuthUser> & { role?: Role } =
     },
     expiresIn,
   );
+}
+
+/** Headers that admit a request at a subgraph with a service token (as the gateway sends it). */
+export async function serviceTokenHeaders(svc: 'gateway' | 'test' = 'test'): Promise<Record<string, string>> {
+  return { [SERVICE_TOKEN_HEADER]: `Bearer ${await signServiceToken(svc)}` };
 }
