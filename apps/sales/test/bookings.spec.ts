@@ -77,7 +77,7 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
 
   async function counts(): Promise<Record<string, number>> {
     const { rows } = await db.query(
-      `SELECT (SELECT count(*)::int FROM sales.booking) AS bookings, (SELECT count(*)::int FROM sales.outbox) AS events,
+      `SELECT (SELECT count(*)::int FROM sales.booking) AS bookings, (SELECT count(*)::int FROM sales.outbox WHERE topic = 'crm.sales.booking') AS events,
          (SELECT coalesce(sum(version), 0)::int FROM sales.booking) AS versions`,
     );
     return rows[0];

@@ -89,7 +89,7 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
   async function counts(): Promise<Record<string, number>> {
     const { rows } = await db.query(
       `SELECT (SELECT count(*)::int FROM sales.quotation) AS quotations, (SELECT count(*)::int FROM sales.quotation_line) AS lines,
-         (SELECT count(*)::int FROM sales.outbox) AS events, (SELECT coalesce(sum(version), 0)::int FROM sales.quotation) AS versions`,
+         (SELECT count(*)::int FROM sales.outbox WHERE topic = 'crm.sales.quotation') AS events, (SELECT coalesce(sum(version), 0)::int FROM sales.quotation) AS versions`,
     );
     return rows[0];
   }
