@@ -2,20 +2,25 @@ import { join } from 'node:path';
 import { TOPICS } from '@crm/events';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
 import { createContext, type ContactsContext } from './context';
+import { BranchEntity } from './entities/branch.entity';
 import { ContactEntity } from './entities/contact.entity';
+import { OccupationEntity } from './entities/occupation.entity';
+import { TagEntity } from './entities/tag.entity';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
-import { ContactService, SCHEMA } from './services/contact-service';
+import { createServices } from './services';
+import { contactsConfigFromEnv } from './services/config';
+import { SCHEMA } from './services/contact-service';
 
 export const contactsModule: SubgraphModule<ContactsContext> = {
   name: 'contacts',
   schema: SCHEMA,
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
-  entities: [ContactEntity],
+  entities: [ContactEntity, BranchEntity, TagEntity, OccupationEntity],
   migrations,
-  publishes: [TOPICS.contactsContact],
+  publishes: [TOPICS.contactsContact, TOPICS.contactsBranch],
   create(deps) {
-    const contacts = new ContactService(deps.dataSource, deps.clock);
-    return { resolvers, context: (base) => createContext(base, contacts) };
+    const services = createServices(deps.dataSource, deps.clock, contactsConfigFromEnv());
+    return { resolvers: resolvers as never, context: (base) => createContext(base, services) };
   },
 };

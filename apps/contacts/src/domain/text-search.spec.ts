@@ -1,0 +1,14 @@
+import { containsPattern, searchTerms } from './text-search';
+
+describe('text search terms', () => {
+  it('lower-cases, splits and strips list punctuation', () => {
+    expect(searchTerms('  PANGESTU,  Budi ')).toEqual(['pangestu', 'budi']);
+    expect(searchTerms('')).toEqual([]);
+    expect(searchTerms(null)).toEqual([]);
+    expect(searchTerms('a b c d e f g h i j')).toHaveLength(8);
+  });
+
+  it('escapes LIKE wildcards', () => {
+    expect(containsPattern('50%_off\\')).toBe('%50\\%\\_off\\\\%');
+  });
+});
