@@ -16,3 +16,8 @@ export function containsPattern(term: string): string {
 
 /** Terms this long also match by trigram word similarity (typos); shorter ones only as substrings. */
 export const FUZZY_MIN_LENGTH = 4;
+
+/** Only words of letters are matched fuzzily: codes, numbers and e-mails must match exactly. */
+export function isFuzzyTerm(term: string): boolean {
+  return term.length >= FUZZY_MIN_LENGTH && /^\p{L}+$/u.test(term);
+}

@@ -4,7 +4,7 @@ import { badInput, parsePage, toConnection, type Connection, type PageArgs } fro
 import { isUuid } from '@crm/runtime';
 import { ADDRESS_TYPES, CONTACT_KINDS } from '../domain/contact-input';
 import { phoneQuery } from '../domain/phone';
-import { FUZZY_MIN_LENGTH, containsPattern, searchTerms } from '../domain/text-search';
+import { containsPattern, isFuzzyTerm, searchTerms } from '../domain/text-search';
 import { CONTACT_SELECT, contactScope, rowToContact, type ContactRecord } from './contact-sql';
 
 export interface ContactFilter {
@@ -77,7 +77,7 @@ export function filterConditions(filter: ContactFilter, params: unknown[], defau
   if (terms.length === 0) return { where, text: null };
   const termConditions = terms.map((term) => {
     const like = `c.search_text LIKE ${p(containsPattern(term))}`;
-    return term.length >= FUZZY_MIN_LENGTH ? `(${like} OR ${p(term)} OPERATOR(public.<%) c.search_text)` : like;
+    return isFuzzyTerm(term) ? `(${like} OR ${p(term)} OPERATOR(public.<%) c.search_text)` : like;
   });
   let textCondition = termConditions.join(' AND ');
   const phone = phoneQuery(filter.text!, defaultCountry);
