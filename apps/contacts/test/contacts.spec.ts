@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { contactsModule } from '@crm/contacts/src/module';
+import { contactsModule } from '../src/module';
 import { createTestEnv, readTopic, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { CREATE, UPDATE, expectRefused, footprint } from './helpers';
 

@@ -1,4 +1,4 @@
-import { contactsModule } from '@crm/contacts/src/module';
+import { contactsModule } from '../src/module';
 import { createTestEnv, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { CREATE } from './helpers';
 

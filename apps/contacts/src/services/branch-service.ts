@@ -1,4 +1,4 @@
-import { returnedRows } from './sql-util';
+import { returnedRows, type Row } from './sql-util';
 import type { DataSource } from 'typeorm';
 import { requireRole, requireUser } from '@crm/auth';
 import { stateEvent } from '@crm/events';
@@ -23,9 +23,9 @@ const COLUMNS: Record<keyof BranchFields, string> = {
 const KEYS = Object.keys(COLUMNS) as (keyof BranchFields)[];
 const SELECT = `id, ${KEYS.map((k) => COLUMNS[k]).join(', ')}, version, created_at, updated_at, created_by, updated_by`;
 
-function rowToBranch(row: Record<string, any>): BranchEntity {
+function rowToBranch(row: Row): BranchEntity {
   const branch = { id: row['id'] } as BranchEntity;
-  for (const key of KEYS) (branch as any)[key] = row[COLUMNS[key]];
+  for (const key of KEYS) (branch as unknown as Row)[key] = row[COLUMNS[key]];
   branch.version = row['version'];
   branch.createdAt = new Date(row['created_at']);
   branch.updatedAt = new Date(row['updated_at']);
@@ -111,7 +111,7 @@ export class BranchService {
 
   async findByIds(ids: readonly string[]): Promise<(BranchEntity | null)[]> {
     const rows = await this.dataSource.query(`SELECT ${SELECT} FROM contacts.branch WHERE id = ANY($1::text[])`, [ids.map((id) => String(id).toUpperCase())]);
-    const byId = new Map<string, BranchEntity>(rows.map((r: any) => [r.id, rowToBranch(r)]));
+    const byId = new Map<string, BranchEntity>(rows.map((r: Row) => [r.id, rowToBranch(r)]));
     return ids.map((id) => byId.get(String(id).toUpperCase()) ?? null);
   }
 

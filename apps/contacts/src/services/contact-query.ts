@@ -1,3 +1,4 @@
+import type { Row } from './sql-util';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import { badInput, parsePage, toConnection, type Connection, type PageArgs } from '@crm/graphql';
@@ -127,7 +128,7 @@ export async function listContacts(
      ORDER BY ${order.expr} ${order.dir}, c.id ${order.dir} LIMIT $${params.length}`,
     params,
   );
-  const records: { record: ContactRecord; key: string }[] = rows.map((r: any) => ({ record: rowToContact(r), key: r.sort_key as string }));
+  const records: { record: ContactRecord; key: string }[] = rows.map((r: Row) => ({ record: rowToContact(r), key: r.sort_key as string }));
   const connection = toConnection(records, page, (r) => [r.key, r.record.id], async () => {
     const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM contacts.contact c WHERE ${countConditions.join(' AND ')}`, countParams);
     return row.n as number;

@@ -1,3 +1,4 @@
+import type { Row } from './sql-util';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import { isUuid } from '@crm/runtime';
@@ -19,13 +20,13 @@ export async function loadConfigLists(manager: EntityManager): Promise<ConfigLis
   ]);
   return {
     branches: new Map(
-      branches.map((b: any) => [
+      branches.map((b: Row) => [
         b.id,
         { id: b.id, active: b.active, defaultPhoneCountry: b.default_phone_country, customerCodePrefix: b.customer_code_prefix, timeZone: b.time_zone },
       ]),
     ),
-    occupations: new Map(occupations.map((o: any) => [o.id, { id: o.id, name: o.name, active: o.active }])),
-    tags: new Map(tags.map((t: any) => [t.id, { id: t.id, name: t.name, active: t.active }])),
+    occupations: new Map(occupations.map((o: Row) => [o.id, { id: o.id, name: o.name, active: o.active }])),
+    tags: new Map(tags.map((t: Row) => [t.id, { id: t.id, name: t.name, active: t.active }])),
   };
 }
 
@@ -46,7 +47,7 @@ export async function loadParents(manager: EntityManager, user: AuthUser | null,
      FROM contacts.contact c WHERE c.id = ANY($1::uuid[]) AND ${scope}`,
     params,
   );
-  return new Map(rows.map((r: any) => [r.id, { id: r.id, kind: r.kind, countryCode: r.country_code, lineage: r.lineage ?? [r.id] }]));
+  return new Map(rows.map((r: Row) => [r.id, { id: r.id, kind: r.kind, countryCode: r.country_code, lineage: r.lineage ?? [r.id] }]));
 }
 
 /** Of `ids`, those that have a company among their children. */
@@ -56,7 +57,7 @@ export async function loadWithCompanyChildren(manager: EntityManager, ids: strin
     `SELECT DISTINCT parent_id FROM contacts.contact WHERE parent_id = ANY($1::uuid[]) AND kind = 'company'`,
     [ids],
   );
-  return new Set(rows.map((r: any) => r.parent_id));
+  return new Set(rows.map((r: Row) => r.parent_id));
 }
 
 export async function loadRefs(

@@ -1,3 +1,4 @@
+import type { Row } from './sql-util';
 import { scopePredicate, type AuthUser } from '@crm/auth';
 import type { ContactFields } from '../domain/contact-input';
 import type { ContactEntity } from '../entities/contact.entity';
@@ -46,9 +47,9 @@ export const CONTACT_SELECT = `c.id, ${FIELD_KEYS.map((k) => `c.${FIELD_COLUMNS[
   ARRAY(SELECT ct.tag_id FROM contacts.contact_tag ct WHERE ct.contact_id = c.id ORDER BY ct.tag_id) AS tag_ids,
   (SELECT o.name FROM contacts.occupation o WHERE o.id = c.occupation_id) AS occupation_name`;
 
-export function rowToContact(row: Record<string, any>): ContactRecord {
+export function rowToContact(row: Row): ContactRecord {
   const contact = { id: row['id'] } as ContactRecord;
-  for (const key of FIELD_KEYS) (contact as any)[key] = row[FIELD_COLUMNS[key]] ?? null;
+  for (const key of FIELD_KEYS) (contact as unknown as Row)[key] = row[FIELD_COLUMNS[key]] ?? null;
   contact.mergedIntoId = row['merged_into_id'] ?? null;
   contact.active = row['active'];
   contact.version = row['version'];
@@ -63,7 +64,7 @@ export function rowToContact(row: Record<string, any>): ContactRecord {
 
 export function fieldsOf(contact: ContactRecord): ContactFields {
   const fields = {} as ContactFields;
-  for (const key of FIELD_KEYS) (fields as any)[key] = contact[key];
+  for (const key of FIELD_KEYS) (fields as unknown as Row)[key] = contact[key];
   fields.tagIds = [...contact.tagIds];
   return fields;
 }

@@ -1,3 +1,4 @@
+import type { Row } from './sql-util';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import { badInput } from '@crm/graphql';
@@ -14,7 +15,7 @@ export async function loadContacts(manager: EntityManager, ids: readonly string[
   const scope = visibility === 'all' ? 'TRUE' : contactScope(visibility.user, params);
   if (lock) await manager.query(`SELECT id FROM contacts.contact c WHERE c.id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...ids]]);
   const rows = await manager.query(`SELECT ${CONTACT_SELECT} FROM contacts.contact c WHERE c.id = ANY($1::uuid[]) AND ${scope}`, params);
-  const byId = new Map<string, ContactRecord>(rows.map((r: any) => [r.id, rowToContact(r)]));
+  const byId = new Map<string, ContactRecord>(rows.map((r: Row) => [r.id, rowToContact(r)]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 

@@ -1,4 +1,4 @@
-import { returnedRows } from './sql-util';
+import { returnedRows, type Row } from './sql-util';
 import type { DataSource } from 'typeorm';
 import { requireRole, requireUser } from '@crm/auth';
 import { badInput, notFound, parsePage, staleVersion, toConnection, type Connection, type PageArgs } from '@crm/graphql';
@@ -136,12 +136,12 @@ export class LookupService {
       where.push(`(${keyExpr}, id) > ($1::${keyCast}, $2::uuid)`);
     }
     params.push(page.limit + 1);
-    const rows = await this.dataSource.query(
+    const rows: (LookupRecord & { sort_key: string })[] = await this.dataSource.query(
       `SELECT ${this.select}, (${keyExpr})::text AS sort_key FROM contacts.${this.spec.table}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${this.spec.order} LIMIT $${params.length}`,
       params,
     );
-    return toConnection(rows, page, (r: any) => [r.sort_key, r.id], async () => {
+    return toConnection(rows, page, (r) => [r.sort_key, r.id], async () => {
       const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM contacts.${this.spec.table} ${countWhere}`);
       return row.n as number;
     });
