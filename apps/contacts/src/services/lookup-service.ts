@@ -1,4 +1,4 @@
-import { returnedRows, type Row } from './sql-util';
+import { returnedRows } from './sql-util';
 import type { DataSource } from 'typeorm';
 import { requireRole, requireUser } from '@crm/auth';
 import { badInput, notFound, parsePage, staleVersion, toConnection, type Connection, type PageArgs } from '@crm/graphql';
