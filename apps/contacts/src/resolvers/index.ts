@@ -1,6 +1,7 @@
 import { scalarResolvers } from '@crm/graphql';
 import { configurationResolvers } from './configuration';
 import { contactResolvers } from './contacts';
+import { duplicateResolvers } from './duplicates';
 import { mergeResolvers } from './util';
 
 /** One map per file; append new files to the list. */
@@ -8,4 +9,5 @@ export const resolvers = mergeResolvers(
   { DateTime: scalarResolvers.DateTime as never, Date: scalarResolvers.Date as never },
   contactResolvers,
   configurationResolvers,
+  duplicateResolvers,
 );

@@ -3,7 +3,9 @@ import type { Clock } from '@crm/runtime';
 import { BranchService } from './branch-service';
 import type { ContactsConfig } from './config';
 import { ContactService } from './contact-service';
+import { DuplicateService } from './duplicate-service';
 import { LookupService, OCCUPATION_SPEC, TAG_SPEC } from './lookup-service';
+import { MergeService } from './merge-service';
 
 /** The services of the subgraph, created once per process. */
 export interface ContactsServices {
@@ -13,6 +15,8 @@ export interface ContactsServices {
   branches: BranchService;
   tags: LookupService;
   occupations: LookupService;
+  duplicates: DuplicateService;
+  merges: MergeService;
 }
 
 export function createServices(dataSource: DataSource, clock: Clock, config: ContactsConfig): ContactsServices {
@@ -23,5 +27,7 @@ export function createServices(dataSource: DataSource, clock: Clock, config: Con
     branches: new BranchService(dataSource, clock),
     tags: new LookupService(dataSource, clock, TAG_SPEC),
     occupations: new LookupService(dataSource, clock, OCCUPATION_SPEC),
+    duplicates: new DuplicateService(dataSource),
+    merges: new MergeService(dataSource, clock),
   };
 }
