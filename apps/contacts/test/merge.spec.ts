@@ -99,7 +99,8 @@ describe('duplicates and merge', () => {
     expect(sources).toEqual({ a: { active: false, mergedInto: { id: ids['target'] } }, b: { active: false, mergedInto: { id: ids['target'] } } });
 
     const topic = `${env.topicPrefix}crm.contacts.contact`;
-    const messages = await readTopic(env.brokers, topic, (ms) => ms.some((m) => m.headers['ce_type'] === 'crm.contacts.contact.merged.v1'));
+    const count = (ms: { headers: Record<string, string> }[], type: string) => ms.filter((m) => m.headers['ce_type'] === `crm.contacts.contact.${type}.v1`).length;
+    const messages = await readTopic(env.brokers, topic, (ms) => count(ms, 'merged') === 1 && count(ms, 'archived') === 2 && count(ms, 'updated') === 2);
     const mergedEvent = JSON.parse(messages.find((m) => m.headers['ce_type'] === 'crm.contacts.contact.merged.v1')!.value!);
     expect(mergedEvent.mergedIds).toEqual([ids['s1'], ids['s2']]);
     expect(mergedEvent.state).toMatchObject({ id: ids['target'], nationalId: '3258901108930008', version: 2 });
