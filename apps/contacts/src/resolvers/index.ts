@@ -2,6 +2,7 @@ import { scalarResolvers } from '@crm/graphql';
 import { configurationResolvers } from './configuration';
 import { contactResolvers } from './contacts';
 import { duplicateResolvers } from './duplicates';
+import { importResolvers } from './import';
 import { mergeResolvers } from './util';
 
 /** One map per file; append new files to the list. */
@@ -10,4 +11,5 @@ export const resolvers = mergeResolvers(
   contactResolvers,
   configurationResolvers,
   duplicateResolvers,
+  importResolvers,
 );

@@ -4,6 +4,7 @@ import { BranchService } from './branch-service';
 import type { ContactsConfig } from './config';
 import { ContactService } from './contact-service';
 import { DuplicateService } from './duplicate-service';
+import { ImportService } from './import-service';
 import { LookupService, OCCUPATION_SPEC, TAG_SPEC } from './lookup-service';
 import { MergeService } from './merge-service';
 
@@ -17,6 +18,7 @@ export interface ContactsServices {
   occupations: LookupService;
   duplicates: DuplicateService;
   merges: MergeService;
+  imports: ImportService;
 }
 
 export function createServices(dataSource: DataSource, clock: Clock, config: ContactsConfig): ContactsServices {
@@ -29,5 +31,6 @@ export function createServices(dataSource: DataSource, clock: Clock, config: Con
     occupations: new LookupService(dataSource, clock, OCCUPATION_SPEC),
     duplicates: new DuplicateService(dataSource),
     merges: new MergeService(dataSource, clock),
+    imports: new ImportService(dataSource, clock, config),
   };
 }
