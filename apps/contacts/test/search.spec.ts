@@ -56,6 +56,8 @@ describe('contact search and keyset pagination (pg_trgm)', () => {
     expect(await names({ text: 'dayamotor' })).toEqual(['PT Daya Motor Indonesia']);
     expect(await names({ text: '+62 852-9423-3849' })).toEqual(['PANGESTU,']);
     expect(await names({ text: '085294233849' })).toEqual(['PANGESTU,']);
+    expect(await names({ text: '0852 9423' })).toEqual(['PANGESTU,']);
+    expect(await names({ text: '3793582' })).toEqual(['M. KOSIM']);
     expect(await names({ text: '3204070805960001' })).toEqual(['PANGESTU,']);
     const { rows } = await stack.subgraph('contacts').deps.dataSource.query('SELECT code FROM contacts.contact WHERE id = $1', [ids['fenti']]).then((r: any) => ({ rows: r }));
     expect(await names({ text: rows[0].code.toLowerCase() })).toEqual(['FENTI ZUMARNI']);

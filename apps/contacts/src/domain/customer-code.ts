@@ -15,10 +15,22 @@ export function isValidCodePrefix(prefix: string): boolean {
 }
 
 /** yymm of an instant in a time zone (e.g. 2020-04-30T20:00Z in Asia/Jakarta → 2005). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+let last = { key: '', value: '' };
+
 export function yearMonth(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: '2-digit', month: '2-digit' }).formatToParts(at);
+  const key = `${timeZone}|${at.getTime()}`;
+  if (last.key === key) return last.value;
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, year: '2-digit', month: '2-digit' });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('year')}${get('month')}`;
+  last = { key, value: `${get('year')}${get('month')}` };
+  return last.value;
 }
 
 export function formatCustomerCode(prefix: string, at: Date, timeZone: string, number: number | bigint, padding = DEFAULT_CODE_PADDING): string {

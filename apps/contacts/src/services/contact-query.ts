@@ -32,8 +32,9 @@ interface OrderSpec {
 }
 
 const ORDERS: Record<Exclude<ContactOrder, 'RELEVANCE'>, OrderSpec> = {
-  CREATED_AT_DESC: { expr: 'c.created_at', cast: 'timestamptz', dir: 'DESC' },
-  CREATED_AT_ASC: { expr: 'c.created_at', cast: 'timestamptz', dir: 'ASC' },
+  // Ids are UUIDv7, time-ordered: creation order is id order (no index of its own needed).
+  CREATED_AT_DESC: { expr: 'c.id', cast: 'uuid', dir: 'DESC' },
+  CREATED_AT_ASC: { expr: 'c.id', cast: 'uuid', dir: 'ASC' },
   UPDATED_AT_DESC: { expr: 'c.updated_at', cast: 'timestamptz', dir: 'DESC' },
   NAME_ASC: { expr: 'lower(c.name)', cast: 'text', dir: 'ASC' },
   NAME_DESC: { expr: 'lower(c.name)', cast: 'text', dir: 'DESC' },
@@ -77,7 +78,9 @@ export function filterConditions(filter: ContactFilter, params: unknown[], defau
   const terms = searchTerms(filter.text);
   if (terms.length === 0) return { where, text: null };
   const termConditions = terms.map((term) => {
-    const like = `c.search_text LIKE ${p(containsPattern(term))}`;
+    // Phones are stored in E.164: "0852…" (national trunk prefix 0) also matches "+62852…".
+    const national = /^0\d{3,}$/.test(term) ? ` OR c.search_text LIKE ${p(containsPattern(term.slice(1)))}` : '';
+    const like = `(c.search_text LIKE ${p(containsPattern(term))}${national})`;
     return isFuzzyTerm(term) ? `(${like} OR ${p(term)} OPERATOR(public.<%) c.search_text)` : like;
   });
   let textCondition = termConditions.join(' AND ');
