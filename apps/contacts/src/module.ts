@@ -7,6 +7,7 @@ import { ContactEntity } from './entities/contact.entity';
 import { OccupationEntity } from './entities/occupation.entity';
 import { TagEntity } from './entities/tag.entity';
 import { migrations } from './migrations';
+import { leadEditsConsumer } from './projections/lead-edits';
 import { resolvers } from './resolvers';
 import { createServices } from './services';
 import { contactsConfigFromEnv } from './services/config';
@@ -20,7 +21,12 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
   migrations,
   publishes: [TOPICS.contactsContact, TOPICS.contactsBranch],
   create(deps) {
-    const services = createServices(deps.dataSource, deps.clock, contactsConfigFromEnv());
-    return { resolvers: resolvers as never, context: (base) => createContext(base, services) };
+    const config = contactsConfigFromEnv();
+    const services = createServices(deps.dataSource, deps.clock, config);
+    return {
+      resolvers: resolvers as never,
+      consumers: [leadEditsConsumer(deps.logger, config.defaultCountry, deps.clock)],
+      context: (base) => createContext(base, services),
+    };
   },
 };
