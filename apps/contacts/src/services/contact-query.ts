@@ -80,7 +80,8 @@ export function filterConditions(filter: ContactFilter, params: unknown[], defau
   const termConditions = terms.map((term) => {
     // Phones are stored in E.164: "0852…" (national trunk prefix 0) also matches "+62852…".
     const national = /^0\d{3,}$/.test(term) ? ` OR c.search_text LIKE ${p(containsPattern(term.slice(1)))}` : '';
-    const like = `(c.search_text LIKE ${p(containsPattern(term))}${national})`;
+    const nik = /^\d{16}$/.test(term) ? ` OR c.national_id = ${p(term)}` : '';
+    const like = `(c.search_text LIKE ${p(containsPattern(term))}${national}${nik})`;
     return isFuzzyTerm(term) ? `(${like} OR ${p(term)} OPERATOR(public.<%) c.search_text)` : like;
   });
   let textCondition = termConditions.join(' AND ');

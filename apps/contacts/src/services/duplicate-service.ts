@@ -39,7 +39,7 @@ export class DuplicateService {
        WHERE c.id <> me.id AND c.active AND ${scope} AND (
          c.national_id = me.national_id OR c.tax_id = me.tax_id OR c.email = me.email
          OR c.phone IN (me.phone, me.mobile) OR c.mobile IN (me.phone, me.mobile)
-         OR (c.name_key OPERATOR(public.%) me.name_key AND c.parent_id IS NOT DISTINCT FROM me.parent_id
+         OR (me.name_key OPERATOR(public.<%) c.search_text AND c.parent_id IS NOT DISTINCT FROM me.parent_id
              AND public.similarity(c.name_key, me.name_key) >= ${threshold}))
        LIMIT 1000`,
       params,

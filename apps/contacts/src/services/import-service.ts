@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { requireRole, type AuthUser } from '@crm/auth';
-import { badInput } from '@crm/graphql';
+import { badInput, conflict } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -20,7 +20,7 @@ import { loadConfigLists, loadParents, loadWithCompanyChildren, type ConfigLists
 import { SCHEMA, codeSettings } from './contact-service';
 import { CONTACT_SELECT, FIELD_COLUMNS, FIELD_KEYS, contactScope, fieldsOf, rowToContact, type ContactRecord } from './contact-sql';
 import { csvRecords, type CsvRecord } from './import-rows';
-import type { Row } from './sql-util';
+import { returnedRows, type Row } from './sql-util';
 
 export interface ImportRowError {
   line: number;
@@ -313,7 +313,7 @@ export class ImportService {
          UNION SELECT id FROM contacts.contact WHERE national_id = ANY($2::text[]) AND active
          UNION SELECT id FROM contacts.contact WHERE lower(name) = ANY($3::text[]) AND active
          UNION SELECT id FROM contacts.contact WHERE lower(name) = ANY($4::text[]) AND active AND kind = 'company')
-       ORDER BY c.id FOR UPDATE OF c`,
+       ORDER BY c.id`,
       params,
     );
     const byCode = new Map<string, ContactRecord & { visible: boolean }>();
@@ -482,13 +482,19 @@ export class ImportService {
       const arrays = columnArrays(updates);
       const n = arrays.length;
       const names = FIELD_KEYS.map((k) => FIELD_COLUMNS[k]);
-      await manager.query(
-        `UPDATE contacts.contact c SET ${names.map((col) => `${col} = u.${col}`).join(', ')},
-           version = c.version + 1, updated_at = $${n + 2}, updated_by = $${n + 3}::uuid
-         FROM unnest($1::uuid[], ${casts.map((c, i) => `$${i + 2}::${c}`).join(', ')}) AS u(id, ${names.join(', ')})
-         WHERE c.id = u.id`,
-        [updates.map((r) => r.id), ...arrays, now, by],
+      // Optimistic: each row is written only at the version it was read at (rows are not locked while the batch is checked).
+      const written = returnedRows(
+        await manager.query(
+          `UPDATE contacts.contact c SET ${names.map((col) => `${col} = u.${col}`).join(', ')},
+             version = c.version + 1, updated_at = $${n + 3}, updated_by = $${n + 4}::uuid
+           FROM unnest($1::uuid[], $2::int[], ${casts.map((c, i) => `$${i + 3}::${c}`).join(', ')}) AS u(id, version, ${names.join(', ')})
+           WHERE c.id = u.id AND c.version = u.version RETURNING c.id`,
+          [updates.map((r) => r.id), updates.map((r) => r.before!.version), ...arrays, now, by],
+        ),
       );
+      if (written.length !== updates.length) {
+        throw conflict('contacts changed while the file was imported; import it again (rows already imported stay as they are)');
+      }
     }
     const tagged = rows.filter((r) => r.before === null ? r.after.tagIds.length > 0 : 'tagIds' in r.changes);
     if (tagged.length > 0) {
