@@ -82,6 +82,35 @@ describe('contacts through the gateway: the customer master', () => {
     expect(await footprint(db)).toEqual(before);
   });
 
+  it('imports CSV text, reporting bad rows, and is idempotent', async () => {
+    const csv = ['Nama;No KTP;No HP;Pekerjaan;Branch', 'DAYAT;1771035102780005;082396490109;Ojek;MSE01', 'URYANINGSIH;12345;081312995113;Ojek;IND01'].join('\n');
+    const mutation = `mutation($csv: String!) { importContacts(input: { csv: $csv }) { created unchanged failed errors { line field message } } }`;
+    const first = await api.data(mutation, { csv });
+    expect(first.importContacts).toMatchObject({ created: 1, failed: 1, errors: [{ line: 3, field: 'No KTP' }] });
+    const second = await api.data(mutation, { csv });
+    expect(second.importContacts).toMatchObject({ created: 0, unchanged: 1, failed: 1 });
+  });
+
+  it('finds duplicates and merges them; the merged contact answers for the absorbed one', async () => {
+    const create = `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }`;
+    const dup = await api.data(create, { input: { name: 'Pangestu', branchId: 'A-BAN04', nationalId: '3258901108930008', mobile: '0852 9423 3849' } });
+    const dupId = dup.createContact.contact.id;
+    const duplicates = await api.data(`query($id: ID!) { contactDuplicates(id: $id) { score reasons { reason } contact { id } } }`, { id: dupId });
+    expect(duplicates.contactDuplicates[0].contact.id).toBe(ids['contact.pangestu']);
+    expect(duplicates.contactDuplicates[0].reasons.map((r: any) => r.reason)).toEqual(expect.arrayContaining(['NATIONAL_ID', 'SIMILAR_NAME']));
+
+    const refused = await api.request(`mutation($id: ID!) { mergeContacts(input: { targetId: $id, sourceIds: [$id] }) { mergedIds } }`, { id: dupId });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceIds' });
+
+    const merged = await api.data(`mutation($t: ID!, $s: ID!) { mergeContacts(input: { targetId: $t, sourceIds: [$s] }) { mergedIds filledFields contact { mobile code } } }`, {
+      t: ids['contact.pangestu'],
+      s: dupId,
+    });
+    expect(merged.mergeContacts).toMatchObject({ mergedIds: [dupId], contact: { mobile: '+6285294233849', code: 'BPA/2004/1720353' } });
+    const absorbed = await api.data(`query($id: ID!) { contact(id: $id) { active mergedInto { id name } } }`, { id: dupId });
+    expect(absorbed.contact).toEqual({ active: false, mergedInto: { id: ids['contact.pangestu'], name: 'PANGESTU,' } });
+  });
+
   it('refuses a stale expectedVersion with CONFLICT', async () => {
     const before = await footprint(db);
     const result = await api.request(`mutation { updateContact(input: { id: "${ids['contact.daya']}", expectedVersion: 9, city: "Jakarta" }) { contact { id } } }`);
