@@ -142,7 +142,7 @@ const bench: Bench = async () => {
         { description: 'second run changes nothing', met: rerun.importContacts.unchanged === ROWS },
       ],
       notes: [
-        'Import: `importContacts(input: { path })` over HTTP to the contacts subgraph; every row validated (KTP, E.164 phone, e-mail, occupation, tags, branch), a customer code drawn per branch, rows + tags + outbox events written in one transaction per 1,000 rows.',
+        'Import: `importContacts(input: { path })` over HTTP to the contacts subgraph; every row validated (KTP, E.164 phone, e-mail, occupation, tags, branch), a customer code drawn per branch, rows + tags + outbox events written in one transaction per 2,000 rows.',
         'importWithEventsPublishedSeconds runs until the outbox relay has published every event to Kafka.',
         'COPY: the same CSV into an unindexed table of text columns (pg-copy-streams), no validation, no events.',
         'The machine is shared: the 1-minute load average before and after the import says how busy it was (other test suites, Kafka, Postgres).',
