@@ -11,7 +11,7 @@ const VIP = '01934d6e-0000-7000-8000-0000000000e1';
 
 const refs: ContactRefs = {
   parents: new Map([
-    [ACME, { id: ACME, kind: 'company', countryCode: 'DE', lineage: [ACME] }],
+    [ACME, { id: ACME, kind: 'company', countryCode: 'DE', branchId: 'SAM01', lineage: [ACME] }],
     [PEPPER, { id: PEPPER, kind: 'person', countryCode: null, lineage: [PEPPER, SELF] }],
   ]),
   branches: new Map([
@@ -39,6 +39,11 @@ describe('contact rules', () => {
   it('creates with defaults, the caller’s single branch and phones in the parent’s country', () => {
     const c = resolveContact(SELF, null, { name: 'Pepper Potts', parentId: ACME, phone: '030 1234567', occupationId: OJEK, tagIds: [VIP] }, refs, branchUser);
     expect(c).toMatchObject({ kind: 'person', name: 'Pepper Potts', branchId: 'SAM01', phone: '+49301234567', phoneEntered: '030 1234567', tagIds: [VIP] });
+  });
+
+  it('gives a new child its parent’s branch', () => {
+    expect(resolveContact(SELF, null, { name: 'Invoices', parentId: ACME, addressType: 'invoice' }, refs, admin).branchId).toBe('SAM01');
+    expect(resolveContact(SELF, null, { name: 'Elsewhere', parentId: ACME, branchId: 'OLD01' }, { ...refs, branches: new Map([...refs.branches, ['OLD01', { id: 'OLD01', active: true, defaultPhoneCountry: 'ID' }]]) }, admin).branchId).toBe('OLD01');
   });
 
   it('reads national numbers with the branch’s country when the contact has none', () => {

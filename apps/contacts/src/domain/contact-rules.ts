@@ -6,6 +6,8 @@ export interface ParentInfo {
   id: string;
   kind: 'company' | 'person';
   countryCode: string | null;
+  /** A new child without a branch of its own takes its parent's. */
+  branchId?: string | null;
   /** The parent itself and every contact above it. */
   lineage: string[];
 }
@@ -75,7 +77,9 @@ export function resolveContact(
   }
 
   const branchTouched = before === null || fields.branchId !== undefined;
-  if (before === null && fields.branchId === undefined && user && user.branchIds.length > 0) {
+  if (before === null && fields.branchId === undefined && parent?.branchId) {
+    after.branchId = parent.branchId;
+  } else if (before === null && fields.branchId === undefined && user && user.branchIds.length > 0) {
     if (user.branchIds.length > 1) throw badInput('branchId', `choose one of your branches (${user.branchIds.join(', ')})`);
     after.branchId = user.branchIds[0]!;
   }

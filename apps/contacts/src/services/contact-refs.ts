@@ -42,12 +42,12 @@ export async function loadParents(manager: EntityManager, user: AuthUser | null,
        UNION ALL
        SELECT up.start_id, p.id, p.parent_id, up.depth + 1 FROM up JOIN contacts.contact p ON p.id = up.parent_id WHERE up.depth < 1000
      )
-     SELECT c.id, c.kind, c.country_code,
+     SELECT c.id, c.kind, c.country_code, c.branch_id,
             (SELECT array_agg(up.id ORDER BY up.depth) FROM up WHERE up.start_id = c.id) AS lineage
      FROM contacts.contact c WHERE c.id = ANY($1::uuid[]) AND ${scope}`,
     params,
   );
-  return new Map(rows.map((r: Row) => [r.id, { id: r.id, kind: r.kind, countryCode: r.country_code, lineage: r.lineage ?? [r.id] }]));
+  return new Map(rows.map((r: Row) => [r.id, { id: r.id, kind: r.kind, countryCode: r.country_code, branchId: r.branch_id, lineage: r.lineage ?? [r.id] }]));
 }
 
 /** Of `ids`, those that have a company among their children. */

@@ -432,7 +432,7 @@ export class ImportService {
         if (!before) pendingByIdentity.set(identityKey(after), id);
         if (after.code) {
           const parentLineage = after.parentId ? (parents.get(after.parentId)?.lineage ?? [after.parentId]) : [];
-          const info: ParentInfo = { id, kind: after.kind, countryCode: after.countryCode, lineage: [id, ...parentLineage] };
+          const info: ParentInfo = { id, kind: after.kind, countryCode: after.countryCode, branchId: after.branchId, lineage: [id, ...parentLineage] };
           state.fileParents.set(after.code, info);
           parents.set(id, info);
         }
