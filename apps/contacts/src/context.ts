@@ -7,6 +7,8 @@ import type { LookupRecord } from './services/lookup-service';
 
 export interface ContactsContext extends BaseContext {
   services: ContactsServices;
+  /** Same as services.contacts (the foundation's name for it). */
+  contacts: ContactsServices['contacts'];
   loaders: {
     /** Contacts the caller may see, by id (null otherwise). */
     contact: DataLoader<string, ContactRecord | null>;
@@ -23,6 +25,7 @@ export function createContext(base: BaseContext, services: ContactsServices): Co
   return {
     ...base,
     services,
+    contacts: services.contacts,
     loaders: {
       contact: new DataLoader((ids: readonly string[]) => services.contacts.findByIds(ids, base.user)),
       children: new DataLoader((ids: readonly string[]) => services.contacts.childrenOf(ids, base.user)),
