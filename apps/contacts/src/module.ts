@@ -3,28 +3,35 @@ import { TOPICS } from '@crm/events';
 import { mergeResolvers } from '@crm/graphql';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
 import { createContext, type ContactsContext } from './context';
+import { BranchEntity } from './entities/branch.entity';
 import { ContactEntity } from './entities/contact.entity';
+import { OccupationEntity } from './entities/occupation.entity';
+import { TagEntity } from './entities/tag.entity';
 import { UserEntity } from './entities/user.entity';
 import { migrations } from './migrations';
+import { leadEditsConsumer } from './projections/lead-edits';
+import { deniedAttemptsProjection } from './projections/user-denied-attempts';
 import { resolvers } from './resolvers';
 import { userResolvers } from './resolvers/users';
-import { ContactService, SCHEMA } from './services/contact-service';
+import { createServices } from './services';
+import { contactsConfigFromEnv } from './services/config';
+import { SCHEMA } from './services/contact-service';
 import { UserAuthService } from './services/user-auth-service';
 import { UserDeniedAttemptService } from './services/user-denied-attempt-service';
 import { UserService } from './services/user-service';
-import { deniedAttemptsProjection } from './projections/user-denied-attempts';
 import { withUserContext } from './user-context';
 
 export const contactsModule: SubgraphModule<ContactsContext> = {
   name: 'contacts',
   schema: SCHEMA,
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
-  entities: [ContactEntity, UserEntity],
+  entities: [ContactEntity, BranchEntity, TagEntity, OccupationEntity, UserEntity],
   migrations,
-  publishes: [TOPICS.contactsContact, TOPICS.contactsUser],
+  publishes: [TOPICS.contactsContact, TOPICS.contactsBranch, TOPICS.contactsUser],
   publicOperations: ['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout'],
   create(deps) {
-    const contacts = new ContactService(deps.dataSource, deps.clock);
+    const config = contactsConfigFromEnv();
+    const services = createServices(deps.dataSource, deps.clock, config);
     const userServices = {
       users: new UserService(deps.dataSource, deps.clock),
       userAuth: new UserAuthService(deps.dataSource, deps.clock),
@@ -32,8 +39,8 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
     };
     return {
       resolvers: mergeResolvers(resolvers, userResolvers),
-      consumers: [deniedAttemptsProjection],
-      context: (base) => withUserContext(createContext(base, contacts), userServices),
+      consumers: [leadEditsConsumer(deps.logger, config.defaultCountry, deps.clock), deniedAttemptsProjection],
+      context: (base) => withUserContext(createContext(base, services), userServices),
     };
   },
 };

@@ -1,29 +1,15 @@
-import { requireUser } from '@crm/auth';
 import { scalarResolvers } from '@crm/graphql';
-import { isUuid } from '@crm/runtime';
-import type { ContactsContext } from '../context';
+import { configurationResolvers } from './configuration';
+import { contactResolvers } from './contacts';
+import { duplicateResolvers } from './duplicates';
+import { importResolvers } from './import';
+import { mergeResolvers } from './util';
 
-export const resolvers = {
-  DateTime: scalarResolvers.DateTime,
-  Query: {
-    contact: (_: unknown, args: { id: string }, ctx: ContactsContext) => {
-      requireUser(ctx);
-      return isUuid(args.id) ? ctx.loaders.contact.load(args.id) : null;
-    },
-    contacts: (_: unknown, args: { first?: number; after?: string }, ctx: ContactsContext) => {
-      requireUser(ctx);
-      return ctx.contacts.list(args);
-    },
-  },
-  Mutation: {
-    createContact: async (_: unknown, args: { input: { name?: string; email?: string } }, ctx: ContactsContext) => ({
-      contact: await ctx.contacts.create(args.input, ctx),
-    }),
-  },
-  Contact: {
-    __resolveReference: (ref: { id: string }, ctx: ContactsContext) => {
-      requireUser(ctx);
-      return isUuid(ref.id) ? ctx.loaders.contact.load(ref.id) : null;
-    },
-  },
-};
+/** One map per file; append new files to the list. */
+export const resolvers = mergeResolvers(
+  { DateTime: scalarResolvers.DateTime as never, Date: scalarResolvers.Date as never },
+  contactResolvers,
+  configurationResolvers,
+  duplicateResolvers,
+  importResolvers,
+);

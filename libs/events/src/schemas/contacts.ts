@@ -23,6 +23,23 @@ export const contactState: JsonSchema = objectSchema(
     branchId: nullableString,
     tagIds: { type: 'array', items: { type: 'string' } },
     active: { type: 'boolean' },
+    // Added with the customer master (issue 3); additive.
+    emailEntered: nullableString,
+    phoneEntered: nullableString,
+    mobileEntered: nullableString,
+    website: nullableString,
+    jobPosition: nullableString,
+    title: nullableString,
+    taxId: nullableString,
+    occupationId: nullableUuid,
+    /** The occupation's name when the event was written. */
+    occupationName: nullableString,
+    instagram: nullableString,
+    facebook: nullableString,
+    twitter: nullableString,
+    notes: nullableString,
+    /** Set on a contact archived by a merge: the contact that absorbed it. */
+    mergedIntoId: nullableUuid,
   },
   ['id', 'name', 'version', 'createdAt', 'updatedAt'],
 );

@@ -1,0 +1,111 @@
+import type { AuthUser } from '@crm/auth';
+import { badInput, crmError } from '@crm/graphql';
+import { EMPTY_CONTACT, normalizePhones, validateContactPatch, type ContactFields, type ContactInput } from './contact-input';
+
+export interface ParentInfo {
+  id: string;
+  kind: 'company' | 'person';
+  countryCode: string | null;
+  /** A new child without a branch of its own takes its parent's. */
+  branchId?: string | null;
+  /** The parent itself and every contact above it. */
+  lineage: string[];
+}
+
+export interface BranchInfo {
+  id: string;
+  active: boolean;
+  defaultPhoneCountry: string;
+}
+
+export interface NamedInfo {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+/** What validating a contact needs to know about the records it points at. */
+export interface ContactRefs {
+  /** Parents the caller may see, by id. */
+  parents: Map<string, ParentInfo>;
+  branches: Map<string, BranchInfo>;
+  occupations: Map<string, NamedInfo>;
+  tags: Map<string, NamedInfo>;
+  /** Contacts that have a company among their children (a person cannot be their parent). */
+  withCompanyChildren: Set<string>;
+  /** When no contact, parent or branch country applies (CONTACTS_DEFAULT_COUNTRY, ID by default). */
+  defaultCountry: string;
+}
+
+function forbiddenBranch(branchId: string): Error {
+  return crmError('FORBIDDEN', `branch ${branchId} is not one of your branches`, { field: 'branchId' });
+}
+
+/**
+ * The whole rule set for writing a contact: validates the patch, applies it to `before`
+ * (null for a new contact), checks references (parent, branch, occupation, tags), parent
+ * cycles and kinds, the caller's branches, and normalises phones with the country that
+ * applies (the contact's, else its parent's, else its branch's default, else the system's).
+ * Throws BAD_USER_INPUT (or FORBIDDEN for a foreign branch) naming the field.
+ */
+export function resolveContact(
+  selfId: string,
+  before: ContactFields | null,
+  input: ContactInput,
+  refs: ContactRefs,
+  user: AuthUser | null,
+): ContactFields {
+  const patch = validateContactPatch(input);
+  const { phoneRaw, mobileRaw, ...fields } = patch;
+  if (before === null && fields.name === undefined) throw badInput('name', 'name must not be empty');
+  const after: ContactFields = { ...(before ?? { ...EMPTY_CONTACT, name: '' }), ...fields } as ContactFields;
+
+  let parent: ParentInfo | null = null;
+  if (after.parentId !== null) {
+    parent = refs.parents.get(after.parentId) ?? null;
+    if (parent === null) throw badInput('parentId', `contact ${after.parentId} not found`);
+    const parentChanged = before === null || before.parentId !== after.parentId;
+    if (parentChanged && parent.lineage.includes(selfId)) {
+      throw badInput('parentId', 'the parent would be one of the contact’s own children (a cycle)');
+    }
+    if (after.kind === 'company' && parent.kind === 'person') {
+      throw badInput(fields.kind !== undefined && fields.parentId === undefined ? 'kind' : 'parentId', 'a person cannot be the parent of a company');
+    }
+  }
+  if (before !== null && after.kind === 'person' && before.kind === 'company' && refs.withCompanyChildren.has(selfId)) {
+    throw badInput('kind', 'this contact is the parent of a company, so it must stay a company');
+  }
+
+  const branchTouched = before === null || fields.branchId !== undefined;
+  if (before === null && fields.branchId === undefined && parent?.branchId) {
+    after.branchId = parent.branchId;
+  } else if (before === null && fields.branchId === undefined && user && user.branchIds.length > 0) {
+    if (user.branchIds.length > 1) throw badInput('branchId', `choose one of your branches (${user.branchIds.join(', ')})`);
+    after.branchId = user.branchIds[0]!;
+  }
+  let branch: BranchInfo | null = null;
+  if (after.branchId !== null) {
+    branch = refs.branches.get(after.branchId) ?? null;
+    if (branch === null) throw badInput('branchId', `branch ${after.branchId} not found`);
+    if (branchTouched && before?.branchId !== after.branchId && !branch.active) throw badInput('branchId', `branch ${after.branchId} is archived`);
+  }
+  if (branchTouched && user && user.branchIds.length > 0) {
+    if (after.branchId === null) throw badInput('branchId', 'a branch user’s contacts need one of their branches');
+    if (!user.branchIds.includes(after.branchId)) throw forbiddenBranch(after.branchId);
+  }
+
+  if (fields.occupationId !== undefined && after.occupationId !== null && after.occupationId !== before?.occupationId) {
+    const occupation = refs.occupations.get(after.occupationId);
+    if (!occupation || !occupation.active) throw badInput('occupationId', `unknown occupation ${after.occupationId}`);
+  }
+  if (fields.tagIds !== undefined) {
+    const kept = new Set(before?.tagIds ?? []);
+    const unknown = after.tagIds.filter((id) => !kept.has(id) && !refs.tags.get(id)?.active);
+    if (unknown.length > 0) throw badInput('tagIds', `unknown tag(s) ${unknown.join(', ')}`);
+    after.tagIds = [...after.tagIds].sort();
+  }
+
+  const country = after.countryCode ?? parent?.countryCode ?? branch?.defaultPhoneCountry ?? refs.defaultCountry;
+  Object.assign(after, normalizePhones({ phoneRaw, mobileRaw }, country));
+  return after;
+}
