@@ -63,8 +63,9 @@ describe('authentication end to end: login → query through the gateway; tokens
       `mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`,
       { input: { login: 'budi@dayamotor.co.id', name: 'Budi Santoso', password: PASSWORD, role: 'USER_ALL', branchIds: ['SAM01'] } },
     );
-    const contact = (await asAdmin.data(`mutation { createContact(input: { name: "PT Avengers Initiative" }) { contact { id } } }`)).createContact.contact;
-    await asAdmin.data(`mutation($c: ID!) { createOpportunity(input: { name: "200 Office Chairs", customerId: $c, expectedRevenue: "100000000" }) { opportunity { id } } }`, {
+    const contact = (await asAdmin.data(`mutation { createBranch(input: { id: "SAM01", name: "SAMARINDA", countryCode: "ID", timeZone: "Asia/Makassar" }) { branch { id } }
+      createContact(input: { name: "PT Avengers Initiative", branchId: "SAM01" }) { contact { id } } }`)).createContact.contact;
+    await asAdmin.data(`mutation($c: ID!) { createOpportunity(input: { name: "200 Office Chairs", customerId: $c, expectedRevenue: "100000000", branchId: "SAM01" }) { opportunity { id } } }`, {
       c: contact.id,
     });
 
