@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { toKafkaRecord, topicOfType, validateEvent, type CloudEvent } from '@crm/events';
-import { outboxChannel } from './tables';
 
 /**
  * Appends events to the subgraph's outbox inside the caller's transaction: they are
@@ -25,6 +24,29 @@ export async function appendToOutbox(manager: EntityManager, schema: string, eve
      FROM json_to_recordset($1::json) AS x(event_id uuid, topic text, message_key text, event_type text, headers jsonb, payload text)`,
     [JSON.stringify(rows)],
   );
-  // Delivered on commit only: wakes the relay without polling delay.
-  await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(schema), String(events.length)]);
+  // The relay of this process is woken when the transaction commits (OutboxCommitSubscriber);
+  // no NOTIFY, which would serialise every commit of the cluster on one lock.
+  manager.queryRunner.data = { ...manager.queryRunner.data, [OUTBOX_WRITTEN]: true };
+}
+
+const OUTBOX_WRITTEN = 'crmOutboxWritten';
+
+/**
+ * Wakes the relay after a transaction that wrote outbox rows commits, so events leave at
+ * once instead of at the next poll. Nested savepoint commits are ignored; rollbacks too.
+ */
+export class OutboxCommitSubscriber implements EntitySubscriberInterface {
+  constructor(private readonly onCommit: () => void) {}
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const data = event.queryRunner.data as Record<string, unknown> | undefined;
+    if (event.queryRunner.isTransactionActive || !data?.[OUTBOX_WRITTEN]) return;
+    data[OUTBOX_WRITTEN] = false;
+    this.onCommit();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    const data = event.queryRunner.data as Record<string, unknown> | undefined;
+    if (!event.queryRunner.isTransactionActive && data) data[OUTBOX_WRITTEN] = false;
+  }
 }

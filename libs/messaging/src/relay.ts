@@ -1,11 +1,9 @@
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Kafka, Producer } from 'kafkajs';
 import { backgroundQuery, backgroundTransaction } from '@crm/db';
 import type { Logger } from '@crm/runtime';
 import { createIdempotentProducer } from './kafka';
 import { physicalTopic, type MessagingConfig } from './config';
-import { outboxChannel } from './tables';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -14,7 +12,7 @@ export interface OutboxRelayOptions {
   config: MessagingConfig;
   logger: Logger;
   batchSize?: number;
-  /** Fallback polling when a notification is missed (ms). */
+  /** Polling for rows other processes wrote (this process's commits wake the relay at once), ms. */
   pollIntervalMs?: number;
   /** Sent rows older than this are deleted (ms). */
   retentionMs?: number;
@@ -39,7 +37,6 @@ interface OutboxRow {
  */
 export class OutboxRelay {
   private producer: Producer | undefined;
-  private listener: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -54,13 +51,12 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.retentionMs = options.retentionMs ?? 24 * 3600 * 1000;
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.listen().catch((error) => this.options.logger.warn({ err: error }, 'outbox LISTEN failed; polling'));
     this.timer = setInterval(() => this.kick(), this.pollIntervalMs);
     this.kick();
   }
@@ -85,6 +81,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.timer = undefined;
     await this.running;
     try {
@@ -92,8 +89,6 @@ export class OutboxRelay {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'outbox flush at shutdown failed; rows stay for the next start');
     }
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
@@ -127,7 +122,12 @@ export class OutboxRelay {
       while (!this.stopped) {
         const sent = await this.drainBatch();
         this.failures = 0;
-        if (sent === LOCKED || sent < this.batchSize) break;
+        if (sent === LOCKED) {
+          // Another replica is publishing; what we were woken for may be after its batch.
+          this.retrySoon();
+          break;
+        }
+        if (sent < this.batchSize) break;
       }
       await this.cleanup();
     } catch (error) {
@@ -136,6 +136,16 @@ export class OutboxRelay {
       // After repeated failures start over with a fresh producer (sequence numbers reset).
       if (this.failures >= 3) await this.resetProducer();
     }
+  }
+
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  private retrySoon(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, 50);
   }
 
   private async getProducer(): Promise<Producer> {
@@ -159,9 +169,14 @@ export class OutboxRelay {
     return backgroundTransaction(dataSource, async (manager) => {
       const [lock] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [`crm-outbox:${schema}`]);
       if (!lock.ok) return LOCKED;
+      // Claim the batch in one statement; if publishing fails the transaction rolls back and
+      // the rows are unsent again.
       const rows: OutboxRow[] = await manager.query(
-        `SELECT seq, topic, message_key, headers, payload FROM "${schema}".outbox
-         WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
+        `WITH claimed AS (
+           UPDATE "${schema}".outbox SET sent_at = now()
+           WHERE seq IN (SELECT seq FROM "${schema}".outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1)
+           RETURNING seq, topic, message_key, headers, payload)
+         SELECT * FROM claimed ORDER BY seq`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
@@ -177,9 +192,6 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await manager.query(`UPDATE "${schema}".outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])`, [
-        rows.map((r) => r.seq),
-      ]);
       this.published += rows.length;
       return rows.length;
     });
@@ -196,13 +208,4 @@ export class OutboxRelay {
     );
   }
 
-  private async listen(): Promise<void> {
-    const url = (this.options.dataSource.options as { url?: string }).url;
-    const client = new Client({ connectionString: url });
-    client.on('error', (error) => this.options.logger.warn({ err: error }, 'outbox listener error'));
-    client.on('notification', () => this.kick());
-    await client.connect();
-    await client.query(`LISTEN ${outboxChannel(this.options.schema)}`);
-    this.listener = client;
-  }
 }

@@ -34,7 +34,3 @@ export async function dropMessagingTables(runner: QueryRunner, schema: string): 
   await runner.query(`DROP TABLE IF EXISTS "${schema}".inbox`);
   await runner.query(`DROP TABLE IF EXISTS "${schema}".outbox`);
 }
-
-export function outboxChannel(schema: string): string {
-  return `crm_outbox_${schema}`;
-}

@@ -15,6 +15,7 @@ import { accessTopicOf, dlqTopicOf } from '@crm/events';
 import { maskError } from '@crm/graphql';
 import {
   EventConsumer,
+  OutboxCommitSubscriber,
   OutboxRelay,
   appendToOutbox,
   createKafka,
@@ -94,6 +95,8 @@ export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
   bodyLimit?: number;
+  /** How often the outbox relay looks for rows other processes wrote (default 500 ms). */
+  outboxPollMs?: number;
 }
 
 export interface RunningSubgraph {
@@ -186,7 +189,15 @@ export async function startSubgraph<Ctx extends BaseContext>(
     logger.warn({ err: error }, 'could not create topics (Kafka down?); the relay will retry'),
   );
 
-  const relay = new OutboxRelay({ dataSource, schema: module.schema, kafka, config: messaging, logger });
+  const relay = new OutboxRelay({
+    dataSource,
+    schema: module.schema,
+    kafka,
+    config: messaging,
+    logger,
+    pollIntervalMs: options.outboxPollMs ?? envInt('OUTBOX_POLL_MS', 500),
+  });
+  dataSource.subscribers.push(new OutboxCommitSubscriber(() => relay.kick()));
   await relay.start();
 
   // Refused requests → crm.<name>.access.denied events, through the outbox like any event.

@@ -17,6 +17,8 @@ export interface StackOptions {
   /** With a gateway: its start function and the supergraph it serves. */
   gateway?: { start: StartGatewayFn; supergraphSdl: string };
   clock?: Clock;
+  /** Outbox relay polling (ms); this process's own commits wake the relay regardless. */
+  outboxPollMs?: number;
 }
 
 export interface Stack {
@@ -39,6 +41,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       databaseUrl: options.env.databaseUrl,
       messaging: { brokers: options.env.brokers, topicPrefix: options.env.topicPrefix },
       clock: options.clock,
+      outboxPollMs: options.outboxPollMs,
     });
   for (const module of options.modules) subgraphs[module.name as SubgraphName] = await start(module);
   let gateway: { url: string; stop(): Promise<void> } | undefined;
@@ -69,6 +72,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         databaseUrl: options.env.databaseUrl,
         messaging: { brokers: options.env.brokers, topicPrefix: options.env.topicPrefix },
         clock: options.clock,
+      outboxPollMs: options.outboxPollMs,
       });
       subgraphs[name] = running;
       return running;
