@@ -1,10 +1,15 @@
 import { join } from 'node:path';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
-import type { ReportingContext } from './context';
+import { reportingConfigFromEnv } from './config';
+import type { ReportingContext, ReportingServices } from './context';
 import { migrations } from './migrations';
-import { contactsProjection } from './projections/contacts-projection';
+import { consumerSpecs } from './projections';
+import { projectionTarget } from './projections/target';
 import { resolvers } from './resolvers';
 import { ContactReportService } from './services/contact-report-service';
+import { CurrencyService } from './services/currency';
+import { PipelineAnalysisService } from './services/pipeline-analysis-service';
+import { WinLossService } from './services/win-loss-service';
 
 export const reportingModule: SubgraphModule<ReportingContext> = {
   name: 'reporting',
@@ -14,11 +19,19 @@ export const reportingModule: SubgraphModule<ReportingContext> = {
   migrations,
   publishes: [],
   create(deps) {
-    const contactReports = new ContactReportService(deps.dataSource);
+    const config = reportingConfigFromEnv();
+    const services: ReportingServices = {
+      clock: deps.clock,
+      contactReports: new ContactReportService(deps.dataSource),
+      pipeline: new PipelineAnalysisService(deps.dataSource, deps.clock),
+      winLoss: new WinLossService(deps.dataSource, deps.clock),
+      currencies: new CurrencyService(deps.dataSource),
+    };
+    const target = projectionTarget('reporting', true, config.defaultCurrency, config.cubeTimeZone);
     return {
       resolvers,
-      consumers: [contactsProjection],
-      context: (base) => ({ ...base, contactReports }),
+      consumers: consumerSpecs(target),
+      context: (base) => ({ ...base, services }),
     };
   },
 };

@@ -28,6 +28,8 @@ export interface EventConsumerOptions {
   /** Attempts before a message goes to `<topic>.dlq`. */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** Partitions applied in parallel (order per partition, hence per key, holds); default 1. */
+  partitionsConsumedConcurrently?: number;
   /** Called after each applied event, outside the transaction (e.g. freshness metrics). */
   onApplied?: (event: CloudEvent) => void;
 }
@@ -67,7 +69,11 @@ export class EventConsumer {
     await this.dlqProducer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => physicalTopic(config, t)), fromBeginning: true });
-    await consumer.run({ autoCommit: true, eachMessage: (payload) => this.handle(payload) });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachMessage: (payload) => this.handle(payload),
+    });
   }
 
   /** Resolves once the consumer has joined its group and been given partitions. */

@@ -25,7 +25,7 @@ import {
   type MessagingConfig,
 } from '@crm/messaging';
 import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
-import { HttpServer } from './http';
+import { HttpServer, type HttpRoute } from './http';
 
 /** What every resolver gets: the verified user and request identifiers. */
 export interface BaseContext {
@@ -50,6 +50,8 @@ export interface ConsumerSpec {
   name: string;
   topics: string[];
   handlers: Record<string, EventHandler>;
+  /** Partitions applied in parallel (order per partition, hence per key, holds); default 1. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface SubgraphParts<Ctx extends BaseContext> {
@@ -57,6 +59,10 @@ export interface SubgraphParts<Ctx extends BaseContext> {
   consumers?: ConsumerSpec[];
   /** Per-request context: DataLoaders and services bound to the caller. */
   context: (base: BaseContext) => Ctx;
+  /** HTTP routes beside /graphql and /health (e.g. downloads). */
+  routes?: HttpRoute[];
+  /** Called once the HTTP server listens, with its /graphql URL. */
+  onListening?: (serviceUrl: string) => void;
 }
 
 export interface SubgraphModule<Ctx extends BaseContext> {
@@ -156,6 +162,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
         logger,
         topics: spec.topics,
         handlers: spec.handlers,
+        partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
       }),
   );
   for (const consumer of consumers) await consumer.start();
@@ -240,9 +247,11 @@ export async function startSubgraph<Ctx extends BaseContext>(
     onRequest: (route, status, seconds) => {
       httpDuration.observe({ route, status: String(status) }, seconds);
     },
+    routes: parts.routes,
   });
   const port = await http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const serviceUrl = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
+  parts.onListening?.(serviceUrl);
   logger.info({ url: serviceUrl }, `${module.name} subgraph ready`);
 
   let stopping: Promise<void> | undefined;

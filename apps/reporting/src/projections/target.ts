@@ -1,0 +1,67 @@
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent } from '@crm/events';
+
+/** Where a projection writes: the live `reporting` schema, or a rebuild's shadow schema. */
+export interface ProjectionTarget {
+  schema: string;
+  /**
+   * Live projections take the rebuild lock (shared) in every transaction, so a rebuild can
+   * stop them for the moment it swaps its tables in; a rebuild's own projections don't.
+   */
+  live: boolean;
+  defaultCurrency: string;
+  /** Time zone of the cube's month buckets (the `cube_time_zone` setting of the target schema). */
+  cubeTimeZone(manager: EntityManager): Promise<string>;
+}
+
+/** Applies one event to the read models of `target`, inside the caller's (inbox) transaction. */
+export type Projector = (event: CloudEvent, manager: EntityManager, target: ProjectionTarget) => Promise<void>;
+
+/** Advisory lock key: live projections hold it shared, a rebuild's swap holds it exclusively. */
+export const REBUILD_LOCK_KEY = 731_057_518;
+
+export async function enterProjection(manager: EntityManager, target: ProjectionTarget): Promise<void> {
+  if (target.live) await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [REBUILD_LOCK_KEY]);
+}
+
+/** The tables a rebuild recreates from the topics (configuration tables are not among them). */
+export const READ_MODEL_TABLES = [
+  'contact_rm',
+  'event_tally',
+  'freshness',
+  'opportunity_rm',
+  'opportunity_merge',
+  'opportunity_history',
+  'stage_transition',
+  'opportunity_cube',
+  'label',
+  'team_rm',
+  'stage_rm',
+  'user_rm',
+  'branch_rm',
+  'activity_rm',
+  'quotation_rm',
+  'booking_rm',
+] as const;
+
+export const CUBE_TIME_ZONE_SETTING = 'cube_time_zone';
+
+/** A target whose cube time zone is read once from its settings table (set there on first use). */
+export function projectionTarget(schema: string, live: boolean, defaultCurrency: string, configuredTimeZone: string): ProjectionTarget {
+  let cached: string | undefined;
+  return {
+    schema,
+    live,
+    defaultCurrency,
+    async cubeTimeZone(manager) {
+      if (cached) return cached;
+      await manager.query(`INSERT INTO "${schema}".settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
+        CUBE_TIME_ZONE_SETTING,
+        configuredTimeZone,
+      ]);
+      const [row] = await manager.query(`SELECT value FROM "${schema}".settings WHERE key = $1`, [CUBE_TIME_ZONE_SETTING]);
+      cached = row.value as string;
+      return cached;
+    },
+  };
+}
