@@ -58,11 +58,12 @@ const kindOf = (type: string) => type.split('.')[3] ?? '';
  * transaction.
  */
 export const applyOpportunityEvent: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const { schema } = target;
   const data = event.data as StateEventData<Record<string, unknown>>;
   const row = opportunityRowOf(data.state, target.defaultCurrency);
   const kind = kindOf(event.type);
+  const mergedIds = Array.isArray(data['mergedIds']) ? (data['mergedIds'] as unknown[]).filter(isUuid).filter((id) => id !== row.id) : [];
+  await enterProjection(manager, target, [row.id, ...mergedIds]);
 
   const before = await contributionOf(manager, schema, row.id);
   const [current] = await manager.query(`SELECT version, deleted FROM "${schema}".opportunity_rm WHERE id = $1 FOR UPDATE`, [row.id]);
@@ -91,9 +92,8 @@ export const applyOpportunityEvent: Projector = async (event, manager, target) =
       [row.id, event.time],
     );
   }
-  const mergedIds = Array.isArray(data['mergedIds']) ? (data['mergedIds'] as unknown[]).filter(isUuid) : [];
   if ((kind === 'merged' || kind === 'converted') && mergedIds.length > 0) {
-    await markMerged(manager, schema, mergedIds.filter((id) => id !== row.id), row.id, event.time);
+    await markMerged(manager, schema, mergedIds, row.id, event.time);
   }
 
   if (row.stageId && row.stageName) {

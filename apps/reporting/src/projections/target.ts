@@ -20,8 +20,26 @@ export type Projector = (event: CloudEvent, manager: EntityManager, target: Proj
 /** Advisory lock key: live projections hold it shared, a rebuild's swap holds it exclusively. */
 export const REBUILD_LOCK_KEY = 731_057_518;
 
-export async function enterProjection(manager: EntityManager, target: ProjectionTarget): Promise<void> {
-  if (target.live) await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [REBUILD_LOCK_KEY]);
+/** Namespace of the per-record locks (two-int form: never conflicts with the one-bigint rebuild lock). */
+const RECORD_LOCK_SPACE = 731_057_519;
+
+/**
+ * Starts a projection's work in the inbox transaction: the shared rebuild lock (live only),
+ * and, given record ids, an exclusive lock on each (sorted), so that events of related records
+ * on other partitions (a merge and the merged record's creation) serialise.
+ */
+export async function enterProjection(manager: EntityManager, target: ProjectionTarget, recordIds: string[] = []): Promise<void> {
+  const locks: string[] = [];
+  const params: unknown[] = [];
+  if (target.live) {
+    params.push(REBUILD_LOCK_KEY);
+    locks.push(`pg_advisory_xact_lock_shared($${params.length})`);
+  }
+  for (const id of [...new Set(recordIds)].sort()) {
+    params.push(id);
+    locks.push(`pg_advisory_xact_lock(${RECORD_LOCK_SPACE}, hashtext($${params.length}))`);
+  }
+  if (locks.length > 0) await manager.query(`SELECT ${locks.join(', ')}`, params);
 }
 
 /** The tables a rebuild recreates from the topics (configuration tables are not among them). */

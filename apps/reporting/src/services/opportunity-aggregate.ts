@@ -4,6 +4,7 @@ import type { Clock } from '@crm/runtime';
 import { isMonthAligned, type ReportFilter } from '../domain/report-filter';
 import { CUBE_TIME_ZONE_SETTING } from '../projections/target';
 import { missingRate } from './currency';
+import type { LabelKind } from '../projections/labels';
 import { loadLabels } from './labels';
 import { DIMENSIONS, dimensionSql, type PipelineDimension } from './pipeline-dimensions';
 import { cubeWhere, opportunityWhere } from './opportunity-sql';
@@ -122,7 +123,7 @@ export class OpportunityAggregator {
       ? `LEFT JOIN reporting.currency_rate r ON r.currency = f.currency LEFT JOIN reporting.currency_rate tr ON tr.currency = ${T}`
       : '';
     const outerDims = dNames.map((d) => `f.${d}`);
-    const rows: Record<string, any>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
       `WITH facts AS (
          SELECT ${[...dNames, 'currency'].join(', ')}, ${grouping} AS g, ${sums.join(', ')}
          FROM (${source}) s GROUP BY ${groupingSets}
@@ -142,10 +143,10 @@ export class OpportunityAggregator {
       ].sort();
       if (missing.length > 0) throw missingRate(currency!, missing);
     }
-    const measuresOf = (r: Record<string, any>): Measures => {
+    const measuresOf = (r: Record<string, unknown>): Measures => {
       const money = (r['money'] as { currency: string; er: string; pr: string; won: string }[]).filter((m) => m.currency !== null);
       const list = (field: 'er' | 'pr' | 'won'): Money[] =>
-        T ? [{ amount: r[`${field}_c`] ?? '0', currency: currency! }] : money.map((m) => ({ amount: m[field], currency: m.currency }));
+        T ? [{ amount: (r[`${field}_c`] as string | null) ?? '0', currency: currency! }] : money.map((m) => ({ amount: m[field], currency: m.currency }));
       return {
         count: num(r['n']),
         wonCount: num(r['won_n']),
@@ -153,8 +154,8 @@ export class OpportunityAggregator {
         expectedRevenue: list('er'),
         proratedRevenue: list('pr'),
         wonRevenue: list('won'),
-        avgDaysToClose: r['days_to_close'] === null ? null : round2(r['days_to_close']),
-        avgDaysInStage: r['days_in_stage'] === null ? null : round2(r['days_in_stage']),
+        avgDaysToClose: r['days_to_close'] === null ? null : round2(Number(r['days_to_close'])),
+        avgDaysInStage: r['days_in_stage'] === null ? null : round2(Number(r['days_in_stage'])),
       };
     };
     const groupRows = dims.length > 0 ? rows.filter((r) => Number(r['g']) === 0) : [];
@@ -173,7 +174,7 @@ export class OpportunityAggregator {
 
   /** Names the keys and sorts the rows: chronological, by stage sequence, or by name. */
   async labelRows(dims: PipelineDimension[], rows: { values: (string | null)[]; measures: Measures }[]): Promise<AggregateRow[]> {
-    const wanted = new Map<string, { kind: any; id: string }>();
+    const wanted = new Map<string, { kind: LabelKind; id: string }>();
     for (const row of rows) {
       dims.forEach((d, i) => {
         const kind = DIMENSIONS[d].label;

@@ -13,7 +13,7 @@ const PIPELINE = `query($filter: ReportFilter, $groupBy: [String!], $currency: S
     total { count wonCount lostCount expectedRevenue { amount currency } wonRevenue { amount currency } }
   } }`;
 
-describe('pipelineAnalysis over the opportunity read model (fed by contract events)', () => {
+describe('opportunity reports over the read model (fed by contract events): pipelineAnalysis, forecast, winLoss', () => {
   let env: TestEnv;
   let stack: Stack;
   let admin: GraphQLClient;
@@ -190,5 +190,77 @@ describe('pipelineAnalysis over the opportunity read model (fed by contract even
     ]);
     const mixed = await admin.request(`{ pipelineAnalysis(groupBy: ["stage"]) { chart(measure: "expectedRevenue") { labels } } }`);
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'measure' });
+  });
+
+  it('forecasts open opportunities by expected closing month × stage, with prorated revenue', async () => {
+    const q = `query($filter: ReportFilter, $currency: String) { forecast(filter: $filter, currency: $currency) {
+      rows { month stage { label } count expectedRevenue { amount currency } proratedRevenue { amount currency } }
+      months { month count proratedRevenue { amount currency } }
+      total { count } newestEventAt } }`;
+    const f = (await admin.data(q)).forecast;
+    expect(f.rows).toEqual([
+      { month: '2026-03', stage: { label: 'New' }, count: 1, expectedRevenue: [{ amount: '2000', currency: 'USD' }], proratedRevenue: [{ amount: '200', currency: 'USD' }] },
+      { month: '2026-03', stage: { label: 'Qualified' }, count: 1, expectedRevenue: [{ amount: '45000000', currency: 'IDR' }], proratedRevenue: [{ amount: '13500000', currency: 'IDR' }] },
+      { month: null, stage: { label: 'New' }, count: 1, expectedRevenue: [{ amount: '10000000', currency: 'IDR' }], proratedRevenue: [{ amount: '1000000', currency: 'IDR' }] },
+    ]);
+    expect(f.months.map((m: any) => [m.month, m.count])).toEqual([
+      ['2026-03', 2],
+      [null, 1],
+    ]);
+    expect(f.total.count).toBe(3);
+    expect(f.newestEventAt).toBe('2026-02-26T03:00:00.000Z');
+    const march = (await admin.data(q, { filter: { from: '2026-03-01', to: '2026-03-31' } })).forecast;
+    expect(march.total.count).toBe(2);
+    const bad = await admin.request(q, { filter: { statuses: ['WON'] } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.statuses' });
+  });
+
+  it('reports won/lost, lost reasons ranked, win rates, cycle time, the funnel and stage velocity', async () => {
+    const q = `query($filter: ReportFilter) { winLoss(filter: $filter) {
+      won lost winRate wonRevenue { amount currency } lostRevenue { amount currency } avgCycleDays
+      lostReasons { reason { value label } count revenue { amount currency } }
+      byTeam { key { label } won lost winRate }
+      bySalesperson { key { label } won lost winRate }
+      funnel { created leads converted opportunities won leadToOpportunity opportunityToWon }
+      stageVelocity { stage { label } transitions avgDays minDays maxDays }
+      newestEventAt } }`;
+    const w = (await admin.data(q, { filter: { from: '2026-01-01', to: '2026-02-28' } })).winLoss;
+    expect(w).toMatchObject({
+      won: 1,
+      lost: 3,
+      winRate: 0.25,
+      wonRevenue: [{ amount: '100000000', currency: 'IDR' }],
+      lostRevenue: [{ amount: '55000000', currency: 'IDR' }],
+      avgCycleDays: 30,
+    });
+    expect(w.lostReasons).toEqual([
+      { reason: { value: data.lost.expensive, label: 'Too expensive' }, count: 2, revenue: [{ amount: '50000000', currency: 'IDR' }] },
+      { reason: { value: data.lost.stock, label: 'No stock' }, count: 1, revenue: [{ amount: '5000000', currency: 'IDR' }] },
+    ]);
+    expect(w.byTeam).toEqual([
+      { key: { label: 'Dealers' }, won: 0, lost: 1, winRate: 0 },
+      { key: { label: 'Direct Sales' }, won: 1, lost: 2, winRate: 0.3333 },
+    ]);
+    expect(w.bySalesperson).toEqual([
+      { key: { label: 'Alice' }, won: 1, lost: 1, winRate: 0.5 },
+      { key: { label: 'Bob' }, won: 0, lost: 1, winRate: 0 },
+      { key: { label: 'Carol' }, won: 0, lost: 1, winRate: 0 },
+    ]);
+    expect(w.funnel).toEqual({ created: 8, leads: 2, converted: 1, opportunities: 7, won: 1, leadToOpportunity: 0.5, opportunityToWon: 0.1429 });
+    expect(w.stageVelocity).toEqual([
+      { stage: { label: 'New' }, transitions: 2, avgDays: 8.5, minDays: 5, maxDays: 12 },
+      { stage: { label: 'Qualified' }, transitions: 1, avgDays: 15, minDays: 15, maxDays: 15 },
+      { stage: { label: 'Proposition' }, transitions: 1, avgDays: 10, minDays: 10, maxDays: 10 },
+    ]);
+    // closed in February only the losses and the win; in January nothing closed
+    const jan = (await admin.data(q, { filter: { from: '2026-01-01', to: '2026-01-31' } })).winLoss;
+    expect([jan.won, jan.lost, jan.winRate]).toEqual([0, 0, null]);
+    expect(jan.stageVelocity.map((s: any) => [s.stage.label, s.transitions])).toEqual([['New', 1]]);
+
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    const own = (await bob.data(q, { filter: { from: '2026-01-01', to: '2026-02-28' } })).winLoss;
+    expect([own.won, own.lost]).toEqual([0, 1]);
+    expect(own.lostReasons.map((r: any) => r.reason.label)).toEqual(['No stock']);
+    expect(own.stageVelocity.map((s: any) => [s.stage.label, s.transitions])).toEqual([['New', 1]]);
   });
 });
