@@ -1,15 +1,13 @@
 import { join } from 'node:path';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
 import { reportingConfigFromEnv } from './config';
-import type { ReportingContext, ReportingServices } from './context';
+import type { ReportingContext } from './context';
+import { exportRoute } from './http/export-route';
 import { migrations } from './migrations';
 import { consumerSpecs } from './projections';
 import { projectionTarget } from './projections/target';
 import { resolvers } from './resolvers';
-import { ContactReportService } from './services/contact-report-service';
-import { CurrencyService } from './services/currency';
-import { PipelineAnalysisService } from './services/pipeline-analysis-service';
-import { WinLossService } from './services/win-loss-service';
+import { createServices } from './services';
 
 export const reportingModule: SubgraphModule<ReportingContext> = {
   name: 'reporting',
@@ -20,18 +18,17 @@ export const reportingModule: SubgraphModule<ReportingContext> = {
   publishes: [],
   create(deps) {
     const config = reportingConfigFromEnv();
-    const services: ReportingServices = {
-      clock: deps.clock,
-      contactReports: new ContactReportService(deps.dataSource),
-      pipeline: new PipelineAnalysisService(deps.dataSource, deps.clock),
-      winLoss: new WinLossService(deps.dataSource, deps.clock),
-      currencies: new CurrencyService(deps.dataSource),
-    };
+    let listeningAt = `http://127.0.0.1:${process.env['PORT'] ?? 4005}`;
+    const services = createServices(deps.dataSource, deps.clock, config, () => config.publicUrl ?? listeningAt);
     const target = projectionTarget('reporting', true, config.defaultCurrency, config.cubeTimeZone);
     return {
       resolvers,
       consumers: consumerSpecs(target),
       context: (base) => ({ ...base, services }),
+      routes: [exportRoute(services.exports, config.exportSecret, deps.clock, deps.logger)],
+      onListening: (serviceUrl) => {
+        listeningAt = new URL(serviceUrl).origin;
+      },
     };
   },
 };

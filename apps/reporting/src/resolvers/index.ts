@@ -1,7 +1,11 @@
 import { requireRole, requireUser } from '@crm/auth';
 import { scalarResolvers } from '@crm/graphql';
 import type { ReportingContext } from '../context';
+import type { FollowUpConfig } from '../domain/follow-up-config';
 import type { ReportFilterInput } from '../domain/report-filter';
+import type { ActivityFilterInput } from '../services/activity-analysis-service';
+import type { ExportInput } from '../services/export-service';
+import type { FollowUpFilterInput } from '../services/follow-up-service';
 import type { Aggregate } from '../services/opportunity-aggregate';
 import { chartOf } from '../services/pipeline-analysis-service';
 
@@ -25,12 +29,32 @@ export const resolvers = {
       requireUser(ctx);
       return ctx.services.currencies.list();
     },
+    activityAnalysis: (_: unknown, args: { filter?: ActivityFilterInput | null; groupBy?: string[] | null }, ctx: Ctx) =>
+      ctx.services.activities.activityAnalysis(requireUser(ctx), args),
+    teamDashboard: (_: unknown, args: { teamIds?: string[] | null }, ctx: Ctx) => ctx.services.teams.teamDashboard(requireUser(ctx), args),
+    followUpMonitoring: (_: unknown, args: { filter?: FollowUpFilterInput | null }, ctx: Ctx) =>
+      ctx.services.followUp.followUpMonitoring(requireUser(ctx), args),
+    followUpConfig: (_: unknown, __: unknown, ctx: Ctx) => {
+      requireUser(ctx);
+      return ctx.services.followUpConfig.get();
+    },
+    pipelineAsOf: (
+      _: unknown,
+      args: { date?: string | null; at?: Date | null; filter?: ReportFilterInput | null; cardsPerStage?: number | null },
+      ctx: Ctx,
+    ) => ctx.services.asOf.pipelineAsOf(requireUser(ctx), args),
   },
   Mutation: {
     setCurrencyRate: async (_: unknown, args: { input: { currency: string; rate: string } }, ctx: Ctx) => {
       const user = requireRole(ctx, ['admin']);
       return { rate: await ctx.services.currencies.set(user, args.input.currency, args.input.rate, ctx.services.clock.now()) };
     },
+    configureFollowUpMonitoring: async (_: unknown, args: { input: Partial<FollowUpConfig> & { expectedVersion?: number | null } }, ctx: Ctx) => {
+      const user = requireRole(ctx, ['admin']);
+      return { config: await ctx.services.followUpConfig.configure(user, args.input, ctx.services.clock.now()) };
+    },
+    requestCrmExport: async (_: unknown, args: { input: ExportInput }, ctx: Ctx) =>
+      ctx.services.exports.request(requireUser(ctx), args.input, ctx.services.clock.now()),
   },
   ContactReport: {
     contacts: (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => ctx.services.contactReports.contacts(args),
