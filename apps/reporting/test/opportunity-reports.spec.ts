@@ -263,4 +263,50 @@ describe('opportunity reports over the read model (fed by contract events): pipe
     expect(own.lostReasons.map((r: any) => r.reason.label)).toEqual(['No stock']);
     expect(own.stageVelocity.map((s: any) => [s.stage.label, s.transitions])).toEqual([['New', 1]]);
   });
+
+  it('shows the board as it stood on a past date, from the history', async () => {
+    const q = `query($date: Date, $at: DateTime, $filter: ReportFilter) { pipelineAsOf(date: $date, at: $at, filter: $filter) {
+      total columns { stage { label } count expectedRevenue { amount currency } cards { name version } } newestEventAt } }`;
+    const board = async (vars: Record<string, unknown>) => (await admin.data(q, vars)).pipelineAsOf;
+    const columns = (b: any) => b.columns.map((c: any) => [c.stage.label, c.cards.map((card: any) => card.name)]);
+
+    const january = await board({ date: '2026-01-31' });
+    expect(columns(january)).toEqual([
+      ['New', ['Service contract 2027']],
+      ['Qualified', ['200 Office Chairs']],
+    ]);
+    expect(january.total).toBe(2);
+
+    const tenth = await board({ date: '2026-02-10' });
+    expect(columns(tenth)).toEqual([
+      ['New', ['Canteen chairs', 'Converted lead', 'Fleet laptops']],
+      ['Qualified', ['Service contract 2027']],
+      ['Proposition', ['200 Office Chairs']],
+    ]);
+    expect(tenth.columns[0].expectedRevenue).toEqual([
+      { amount: '30000000', currency: 'IDR' },
+      { amount: '2000', currency: 'USD' },
+    ]);
+    expect(tenth.columns[2].cards).toEqual([{ name: '200 Office Chairs', version: 3 }]);
+
+    // the deleted deal lived from 1 to 2 February (03:00 UTC)
+    const withDeleted = await board({ at: '2026-02-01T12:00:00.000Z' });
+    expect(withDeleted.columns[0].cards.map((c: any) => c.name)).toContain('Deleted deal');
+    expect((await board({ at: '2026-02-02T12:00:00.000Z' })).columns[0].cards.map((c: any) => c.name)).not.toContain('Deleted deal');
+
+    const now = await board({ date: '2026-03-01' });
+    expect(columns(now)).toEqual([
+      ['New', ['Converted lead', 'Fleet laptops']],
+      ['Qualified', ['Service contract 2027']],
+      ['Won', ['200 Office Chairs']],
+    ]);
+
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    expect(columns((await bob.data(q, { date: '2026-02-10' })).pipelineAsOf)).toEqual([['Qualified', ['Service contract 2027']]]);
+    const dealers = await board({ date: '2026-02-10', filter: { teamIds: [data.teams.dealers.id] } });
+    expect(dealers.total).toBe(2);
+
+    expect((await admin.request(q, {})).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'date' });
+    expect((await admin.request(q, { date: '2026-02-10', at: '2026-02-10T00:00:00Z' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'date' });
+  });
 });
