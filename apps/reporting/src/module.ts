@@ -20,7 +20,7 @@ export const reportingModule: SubgraphModule<ReportingContext> = {
     const config = reportingConfigFromEnv();
     let listeningAt = `http://127.0.0.1:${process.env['PORT'] ?? 4005}`;
     const services = createServices(deps.dataSource, deps.clock, config, () => config.publicUrl ?? listeningAt);
-    const target = projectionTarget('reporting', true, config.defaultCurrency, config.cubeTimeZone);
+    const target = projectionTarget('reporting', config.defaultCurrency, config.cubeTimeZone);
     return {
       resolvers,
       consumers: consumerSpecs(target),

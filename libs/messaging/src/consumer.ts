@@ -30,6 +30,8 @@ export interface EventConsumerOptions {
   retryDelayMs?: number;
   /** Partitions applied in parallel (order per partition, hence per key, holds); default 1. */
   partitionsConsumedConcurrently?: number;
+  /** Runs first in each event's transaction, before the inbox insert (e.g. to take a lock). */
+  beforeApply?: (manager: EntityManager) => Promise<void>;
   /** Called after each applied event, outside the transaction (e.g. freshness metrics). */
   onApplied?: (event: CloudEvent) => void;
 }
@@ -128,6 +130,7 @@ export class EventConsumer {
   private async apply(event: CloudEvent, handler: EventHandler, meta: EventMeta): Promise<boolean> {
     const { dataSource, schema } = this.options;
     return dataSource.transaction(async (manager) => {
+      await this.options.beforeApply?.(manager);
       const inserted = await manager.query(
         `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, "offset", event_time)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,

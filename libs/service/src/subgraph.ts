@@ -6,7 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse, type DocumentNode } from 'graphql';
-import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { authFromHeader, type AuthUser } from '@crm/auth';
@@ -52,6 +52,8 @@ export interface ConsumerSpec {
   handlers: Record<string, EventHandler>;
   /** Partitions applied in parallel (order per partition, hence per key, holds); default 1. */
   partitionsConsumedConcurrently?: number;
+  /** Runs first in each event's transaction, before the inbox insert. */
+  beforeApply?: (manager: EntityManager) => Promise<void>;
 }
 
 export interface SubgraphParts<Ctx extends BaseContext> {
@@ -163,6 +165,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
         topics: spec.topics,
         handlers: spec.handlers,
         partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
+        beforeApply: spec.beforeApply,
       }),
   );
   for (const consumer of consumers) await consumer.start();

@@ -2,13 +2,12 @@ import { TOPICS, type StateEventData } from '@crm/events';
 import { isUuid } from '@crm/runtime';
 import { upsertLabel } from './labels';
 import { s, upsertVersioned } from './upsert';
-import { enterProjection, type Projector } from './target';
+import type { Projector } from './target';
 
 /** Resource types that point at a lead/opportunity of the pipeline. */
 const OPPORTUNITY_RESOURCES = new Set(['opportunity', 'lead', 'crm.lead']);
 
 const applyActivity: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const st = (event.data as StateEventData<Record<string, unknown>>).state;
   const resourceType = String(st['resourceType']);
   const resourceId = String(st['resourceId']);

@@ -3,7 +3,7 @@ import { isUuid } from '@crm/runtime';
 import { recordApplied } from './bookkeeping';
 import { upsertLabel } from './labels';
 import { b, s, strings, upsertVersioned } from './upsert';
-import { enterProjection, type Projector } from './target';
+import type { Projector } from './target';
 
 interface ContactState {
   id: string;
@@ -16,7 +16,6 @@ interface ContactState {
 
 /** Upserts the contact; an older version arriving late never overwrites a newer one. */
 const applyContactState: Projector = async (event: CloudEvent, manager, target) => {
-  await enterProjection(manager, target);
   const { state } = event.data as StateEventData<ContactState>;
   await manager.query(
     `INSERT INTO "${target.schema}".contact_rm (id, name, email, version, created_at, updated_at)
@@ -30,7 +29,6 @@ const applyContactState: Projector = async (event: CloudEvent, manager, target) 
 };
 
 const applyUser: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const st = (event.data as StateEventData<Record<string, unknown>>).state;
   const wrote = await upsertVersioned(manager, `"${target.schema}".user_rm`, {
     id: [st['id'], 'uuid'],
@@ -49,7 +47,6 @@ const applyUser: Projector = async (event, manager, target) => {
 };
 
 const applyBranch: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const st = (event.data as StateEventData<Record<string, unknown>>).state;
   const wrote = await upsertVersioned(manager, `"${target.schema}".branch_rm`, {
     id: [st['id']],

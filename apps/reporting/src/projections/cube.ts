@@ -93,7 +93,7 @@ export async function applyCubeDelta(
      FROM ${unnest}
      GROUP BY ${keys}
      ORDER BY ${CUBE_KEY.map((k) => `${k} NULLS FIRST`).join(', ')}
-     ON CONFLICT ON CONSTRAINT opportunity_cube_key DO UPDATE SET
+     ON CONFLICT (${keys}) DO UPDATE SET
        ${CUBE_MEASURES.map((m) => `${m} = c.${m} + EXCLUDED.${m}`).join(', ')}`,
     params,
   );

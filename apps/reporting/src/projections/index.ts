@@ -4,7 +4,7 @@ import { ACTIVITIES_TOPICS, activitiesHandlers } from './activities-projection';
 import { CONTACTS_TOPICS, contactsHandlers } from './contacts-projection';
 import { PIPELINE_TOPICS, pipelineHandlers } from './pipeline-projection';
 import { SALES_TOPICS, salesHandlers } from './sales-projection';
-import type { ProjectionTarget, Projector } from './target';
+import { takeRebuildLockShared, type ProjectionTarget, type Projector } from './target';
 
 /** One consumer group per source subgraph; each follows that subgraph's topics. */
 export const PROJECTIONS = [
@@ -24,5 +24,11 @@ function bind(handlers: Record<string, Projector>, target: ProjectionTarget): Re
 
 /** The live consumers (the reporting process), writing to `target`. */
 export function consumerSpecs(target: ProjectionTarget): ConsumerSpec[] {
-  return PROJECTIONS.map((p) => ({ name: p.name, topics: [...p.topics], handlers: bind(p.handlers, target), partitionsConsumedConcurrently: 3 }));
+  return PROJECTIONS.map((p) => ({
+    name: p.name,
+    topics: [...p.topics],
+    handlers: bind(p.handlers, target),
+    partitionsConsumedConcurrently: 3,
+    beforeApply: takeRebuildLockShared,
+  }));
 }

@@ -3,12 +3,11 @@ import { isUuid } from '@crm/runtime';
 import { upsertLabel } from './labels';
 import { applyOpportunityEvent } from './opportunity-projection';
 import { b, s, strings, upsertVersioned } from './upsert';
-import { enterProjection, type Projector } from './target';
+import type { Projector } from './target';
 
 type State = Record<string, unknown>;
 
 const applyTeam: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const st = (event.data as StateEventData<State>).state;
   const wrote = await upsertVersioned(manager, `"${target.schema}".team_rm`, {
     id: [st['id'], 'uuid'],
@@ -27,7 +26,6 @@ const applyTeam: Projector = async (event, manager, target) => {
 };
 
 const applyStage: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const data = event.data as StateEventData<State>;
   const st = data.state;
   const deleted = event.type.endsWith('.deleted.v1');

@@ -1,12 +1,11 @@
 import { TOPICS, type StateEventData } from '@crm/events';
 import { isUuid } from '@crm/runtime';
 import { s, upsertVersioned } from './upsert';
-import { enterProjection, type Projector } from './target';
+import type { Projector } from './target';
 
 const uuidOrNull = (v: unknown) => (isUuid(v) ? v : null);
 
 const applyQuotation: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const st = (event.data as StateEventData<Record<string, unknown>>).state;
   await upsertVersioned(manager, `"${target.schema}".quotation_rm`, {
     id: [st['id'], 'uuid'],
@@ -30,7 +29,6 @@ const applyQuotation: Projector = async (event, manager, target) => {
 };
 
 const applyBooking: Projector = async (event, manager, target) => {
-  await enterProjection(manager, target);
   const st = (event.data as StateEventData<Record<string, unknown>>).state;
   await upsertVersioned(manager, `"${target.schema}".booking_rm`, {
     id: [st['id'], 'uuid'],

@@ -4,11 +4,6 @@ import type { CloudEvent } from '@crm/events';
 /** Where a projection writes: the live `reporting` schema, or a rebuild's shadow schema. */
 export interface ProjectionTarget {
   schema: string;
-  /**
-   * Live projections take the rebuild lock (shared) in every transaction, so a rebuild can
-   * stop them for the moment it swaps its tables in; a rebuild's own projections don't.
-   */
-  live: boolean;
   defaultCurrency: string;
   /** Time zone of the cube's month buckets (the `cube_time_zone` setting of the target schema). */
   cubeTimeZone(manager: EntityManager): Promise<string>;
@@ -17,24 +12,27 @@ export interface ProjectionTarget {
 /** Applies one event to the read models of `target`, inside the caller's (inbox) transaction. */
 export type Projector = (event: CloudEvent, manager: EntityManager, target: ProjectionTarget) => Promise<void>;
 
-/** Advisory lock key: live projections hold it shared, a rebuild's swap holds it exclusively. */
+/**
+ * Advisory lock key: every live event transaction takes it shared before anything else (before
+ * its inbox insert), so a rebuild holding it exclusively stops them at a point where they hold
+ * no table locks, catches up and swaps its tables in.
+ */
 export const REBUILD_LOCK_KEY = 731_057_518;
+
+export async function takeRebuildLockShared(manager: EntityManager): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [REBUILD_LOCK_KEY]);
+}
 
 /** Namespace of the per-record locks (two-int form: never conflicts with the one-bigint rebuild lock). */
 const RECORD_LOCK_SPACE = 731_057_519;
 
 /**
- * Starts a projection's work in the inbox transaction: the shared rebuild lock (live only),
- * and, given record ids, an exclusive lock on each (sorted), so that events of related records
- * on other partitions (a merge and the merged record's creation) serialise.
+ * Given record ids, takes an exclusive transaction lock on each (sorted), so that events of
+ * related records on other partitions (a merge and the merged record's creation) serialise.
  */
-export async function enterProjection(manager: EntityManager, target: ProjectionTarget, recordIds: string[] = []): Promise<void> {
+export async function enterProjection(manager: EntityManager, _target: ProjectionTarget, recordIds: string[] = []): Promise<void> {
   const locks: string[] = [];
   const params: unknown[] = [];
-  if (target.live) {
-    params.push(REBUILD_LOCK_KEY);
-    locks.push(`pg_advisory_xact_lock_shared($${params.length})`);
-  }
   for (const id of [...new Set(recordIds)].sort()) {
     params.push(id);
     locks.push(`pg_advisory_xact_lock(${RECORD_LOCK_SPACE}, hashtext($${params.length}))`);
@@ -65,11 +63,10 @@ export const READ_MODEL_TABLES = [
 export const CUBE_TIME_ZONE_SETTING = 'cube_time_zone';
 
 /** A target whose cube time zone is read once from its settings table (set there on first use). */
-export function projectionTarget(schema: string, live: boolean, defaultCurrency: string, configuredTimeZone: string): ProjectionTarget {
+export function projectionTarget(schema: string, defaultCurrency: string, configuredTimeZone: string): ProjectionTarget {
   let cached: string | undefined;
   return {
     schema,
-    live,
     defaultCurrency,
     async cubeTimeZone(manager) {
       if (cached) return cached;
