@@ -157,17 +157,27 @@ describe('opportunity reports over the read model (fed by contract events): pipe
       { id: data.users.carol.id, role: 'user_all' as const, teamIds: [], branchIds: ['MAN01'], tz: 'UTC' },
       { id: data.users.alice.id, role: 'admin' as const, teamIds: [], branchIds: [], tz: 'UTC' },
     ]) {
-      for (const groupBy of [['stage', 'month'], ['team', 'status'], ['salesperson'], []]) {
+      for (const groupBy of [['stage', 'month'], ['team', 'status'], ['salesperson'], ['branch', 'type'], []]) {
         const args = { groupBy, filter: { from: '2026-01-01', to: '2026-02-28' } };
         const cube = await service.pipelineAnalysis(user, args);
         const records = await service.pipelineAnalysis(user, args, { forceRecords: true });
         expect(cube.source).toBe('cube');
         expect(records.source).toBe('records');
-        expect({ ...cube, source: 'x' }).toEqual({ ...records, source: 'x' });
+        expect({ ...cube, source: 'x', grain: 'x' }).toEqual({ ...records, source: 'x', grain: 'x' });
       }
     }
     const partial = (await utc.data(PIPELINE, { groupBy: ['stage'], filter: { from: '2026-01-16', to: '2026-02-28' } })).pipelineAnalysis;
     expect(partial.source).toBe('records');
+    // the coarsest grain that has the columns of the group-bys, the filter and the caller's scope
+    const grain = async (user: Parameters<typeof service.pipelineAnalysis>[0], groupBy: string[], filter = {}) =>
+      (await service.pipelineAnalysis(user, { groupBy, filter })).grain;
+    const utcAdmin = { id: data.users.alice.id, role: 'admin' as const, teamIds: [], branchIds: [], tz: 'UTC' };
+    expect(await grain(utcAdmin, ['stage', 'month'])).toBe('opportunity_cube_top');
+    expect(await grain(utcAdmin, ['stage'], { teamIds: [data.teams.direct.id] })).toBe('opportunity_cube_team');
+    expect(await grain(utcAdmin, ['salesperson'])).toBe('opportunity_cube');
+    expect(await grain({ ...utcAdmin, role: 'user_all', branchIds: ['SAM01'] }, ['stage'])).toBe('opportunity_cube_team');
+    expect(await grain({ ...utcAdmin, role: 'user_team', teamIds: [data.teams.direct.id] }, ['stage'])).toBe('opportunity_cube');
+    expect(await grain(utcAdmin, ['tag'])).toBe('opportunity_rm');
   });
 
   it('rejects bad input with typed errors', async () => {

@@ -113,29 +113,38 @@ export class AnalyticsReadModels1733000000000 implements MigrationInterface {
     await q(`CREATE INDEX stage_transition_opportunity_idx ON reporting.stage_transition (opportunity_id, changed_at)`);
     await q(`CREATE INDEX stage_transition_from_idx ON reporting.stage_transition (from_stage_id)`);
 
-    // One row per combination of the dimensions the pipeline analysis groups by; measures
-    // are sums, kept incrementally (old contribution out, new one in) by the projection.
-    await q(`
-      CREATE TABLE reporting.opportunity_cube (
-        stage_id uuid,
-        created_month date NOT NULL,
-        team_id uuid,
-        salesperson_id uuid,
-        branch_id text,
-        pipeline_id uuid,
-        type text NOT NULL,
-        status text NOT NULL,
-        currency text NOT NULL,
-        active boolean NOT NULL,
+    // Pre-aggregated opportunities for the pipeline analysis, at three grains: one row per
+    // combination of the dimensions; measures are sums, kept incrementally (old contribution
+    // out, new one in) by the projection. A query reads the coarsest grain that has every
+    // column its group-bys, filters and record scope need.
+    const measures = `
         n bigint NOT NULL,
         expected_revenue numeric NOT NULL,
         prorated_revenue numeric NOT NULL,
         closed_n bigint NOT NULL,
         close_seconds numeric NOT NULL,
         stage_n bigint NOT NULL,
-        stage_epoch numeric NOT NULL,
-        CONSTRAINT opportunity_cube_key UNIQUE NULLS NOT DISTINCT
-          (stage_id, created_month, team_id, salesperson_id, branch_id, pipeline_id, type, status, currency, active)
+        stage_epoch numeric NOT NULL`;
+    await q(`
+      CREATE TABLE reporting.opportunity_cube (
+        stage_id uuid, created_month date NOT NULL, team_id uuid, salesperson_id uuid, branch_id text, pipeline_id uuid,
+        type text NOT NULL, status text NOT NULL, currency text NOT NULL, active boolean NOT NULL, ${measures},
+        UNIQUE NULLS NOT DISTINCT (stage_id, created_month, team_id, salesperson_id, branch_id, pipeline_id, type, status, currency, active)
+      )`);
+    await q(`CREATE INDEX opportunity_cube_team_idx ON reporting.opportunity_cube (team_id)`);
+    await q(`CREATE INDEX opportunity_cube_salesperson_idx ON reporting.opportunity_cube (salesperson_id)`);
+    await q(`
+      CREATE TABLE reporting.opportunity_cube_team (
+        stage_id uuid, created_month date NOT NULL, team_id uuid, branch_id text, pipeline_id uuid,
+        type text NOT NULL, status text NOT NULL, currency text NOT NULL, active boolean NOT NULL, ${measures},
+        UNIQUE NULLS NOT DISTINCT (stage_id, created_month, team_id, branch_id, pipeline_id, type, status, currency, active)
+      )`);
+    await q(`CREATE INDEX opportunity_cube_team_branch_idx ON reporting.opportunity_cube_team (branch_id)`);
+    await q(`
+      CREATE TABLE reporting.opportunity_cube_top (
+        stage_id uuid, created_month date NOT NULL, pipeline_id uuid,
+        type text NOT NULL, status text NOT NULL, currency text NOT NULL, active boolean NOT NULL, ${measures},
+        UNIQUE NULLS NOT DISTINCT (stage_id, created_month, pipeline_id, type, status, currency, active)
       )`);
 
     await q(`
@@ -307,6 +316,8 @@ export class AnalyticsReadModels1733000000000 implements MigrationInterface {
       'stage_rm',
       'team_rm',
       'label',
+      'opportunity_cube_top',
+      'opportunity_cube_team',
       'opportunity_cube',
       'stage_transition',
       'opportunity_history',

@@ -1,25 +1,43 @@
 import type { EntityManager } from 'typeorm';
 
-/** The dimensions of reporting.opportunity_cube, in key order. */
-export const CUBE_KEY = [
-  'stage_id',
-  'created_month',
-  'team_id',
-  'salesperson_id',
-  'branch_id',
-  'pipeline_id',
-  'type',
-  'status',
-  'currency',
-  'active',
-] as const;
+/** Every dimension of the finest cube, in key order, with its SQL type. */
+const KEY_TYPES = {
+  stage_id: 'uuid',
+  created_month: 'date',
+  team_id: 'uuid',
+  salesperson_id: 'uuid',
+  branch_id: 'text',
+  pipeline_id: 'uuid',
+  type: 'text',
+  status: 'text',
+  currency: 'text',
+  active: 'boolean',
+} as const;
 
-const KEY_TYPES = ['uuid', 'date', 'uuid', 'uuid', 'text', 'uuid', 'text', 'text', 'text', 'boolean'] as const;
+export type CubeColumn = keyof typeof KEY_TYPES;
+
+export const CUBE_KEY = Object.keys(KEY_TYPES) as CubeColumn[];
 
 /** The measures, summed. */
 export const CUBE_MEASURES = ['n', 'expected_revenue', 'prorated_revenue', 'closed_n', 'close_seconds', 'stage_n', 'stage_epoch'] as const;
 
 const MEASURE_TYPES = ['bigint', 'numeric', 'numeric', 'bigint', 'numeric', 'bigint', 'numeric'] as const;
+
+export interface CubeLevel {
+  table: string;
+  keys: CubeColumn[];
+}
+
+/**
+ * The grains, coarsest first: without salesperson, team and branch (what an administrator's
+ * unfiltered analysis needs), without salesperson, and every dimension (what an own- or
+ * team-documents user's scope needs).
+ */
+export const CUBE_LEVELS: CubeLevel[] = [
+  { table: 'opportunity_cube_top', keys: ['stage_id', 'created_month', 'pipeline_id', 'type', 'status', 'currency', 'active'] },
+  { table: 'opportunity_cube_team', keys: ['stage_id', 'created_month', 'team_id', 'branch_id', 'pipeline_id', 'type', 'status', 'currency', 'active'] },
+  { table: 'opportunity_cube', keys: CUBE_KEY },
+];
 
 /**
  * What one opportunity row contributes to the cube, as SQL over `o` (an opportunity_rm row).
@@ -43,14 +61,8 @@ export interface Contribution {
   measures: (string | null)[];
 }
 
-/** Reads the current contribution of one opportunity (null when it contributes nothing), locking its row. */
-export async function contributionOf(manager: EntityManager, schema: string, id: string): Promise<Contribution | null> {
-  const rows = await manager.query(
-    `SELECT ${CONTRIBUTION_SELECT} FROM "${schema}".opportunity_rm o WHERE o.id = $1 AND ${CONTRIBUTES} FOR UPDATE`,
-    [id],
-  );
-  if (rows.length === 0) return null;
-  const row = rows[0] as Record<string, unknown>;
+/** The contribution of a row read with CONTRIBUTION_SELECT. */
+export function contributionFrom(row: Record<string, unknown>): Contribution {
   return {
     key: CUBE_KEY.map((k) => {
       const v = row[k];
@@ -63,9 +75,19 @@ export async function contributionOf(manager: EntityManager, schema: string, id:
   };
 }
 
+/** Reads the current contribution of one opportunity (null when it contributes nothing), locking its row. */
+export async function contributionOf(manager: EntityManager, schema: string, id: string): Promise<Contribution | null> {
+  const rows = await manager.query(
+    `SELECT ${CONTRIBUTION_SELECT} FROM "${schema}".opportunity_rm o WHERE o.id = $1 AND ${CONTRIBUTES} FOR UPDATE`,
+    [id],
+  );
+  return rows.length === 0 ? null : contributionFrom(rows[0]);
+}
+
 /**
- * Moves the cube from `before` to `after` (either may be null) in one statement whose rows are
- * written in key order, so concurrent partitions never deadlock on two cube rows.
+ * Moves every grain of the cube from `before` to `after` (either may be null) in one
+ * statement. Rows are written in key order within each grain (and the grains always in the
+ * same order), so concurrent partitions never deadlock on cube rows.
  */
 export async function applyCubeDelta(
   manager: EntityManager,
@@ -77,36 +99,43 @@ export async function applyCubeDelta(
   if (before) parts.push([-1, before]);
   if (after) parts.push([1, after]);
   if (parts.length === 0) return;
+  if (before && after && sameContribution(before, after)) return;
   const params: unknown[] = [parts.map(([sign]) => sign)];
   CUBE_KEY.forEach((_, i) => params.push(parts.map(([, c]) => c.key[i])));
   CUBE_MEASURES.forEach((_, i) => params.push(parts.map(([, c]) => c.measures[i])));
-  const columns = [
-    'sign int',
-    ...CUBE_KEY.map((k, i) => `${k} ${KEY_TYPES[i]}`),
-    ...CUBE_MEASURES.map((m, i) => `m_${m} ${MEASURE_TYPES[i]}`),
-  ];
-  const unnest = `unnest(${params.map((_, i) => `$${i + 1}::${i === 0 ? 'int' : i <= CUBE_KEY.length ? KEY_TYPES[i - 1] : MEASURE_TYPES[i - 1 - CUBE_KEY.length]}[]`).join(', ')}) AS d(${columns.map((c) => c.split(' ')[0]).join(', ')})`;
-  const keys = CUBE_KEY.join(', ');
+  const casts = ['int', ...CUBE_KEY.map((k) => KEY_TYPES[k]), ...MEASURE_TYPES];
+  const names = ['sign', ...CUBE_KEY, ...CUBE_MEASURES.map((m) => `m_${m}`)];
+  const delta = `SELECT * FROM unnest(${casts.map((c, i) => `$${i + 1}::${c}[]`).join(', ')}) AS d(${names.join(', ')})`;
+  const upsert = (level: CubeLevel) => {
+    const keys = level.keys.join(', ');
+    return `INSERT INTO "${schema}".${level.table} AS c (${keys}, ${CUBE_MEASURES.join(', ')})
+       SELECT ${keys}, ${CUBE_MEASURES.map((m) => `sum(sign * m_${m})`).join(', ')} FROM delta
+       GROUP BY ${keys} ORDER BY ${level.keys.map((k) => `${k} NULLS FIRST`).join(', ')}
+       ON CONFLICT (${keys}) DO UPDATE SET ${CUBE_MEASURES.map((m) => `${m} = c.${m} + EXCLUDED.${m}`).join(', ')}`;
+  };
+  const levels = [...CUBE_LEVELS].reverse();
   await manager.query(
-    `INSERT INTO "${schema}".opportunity_cube AS c (${keys}, ${CUBE_MEASURES.join(', ')})
-     SELECT ${keys}, ${CUBE_MEASURES.map((m) => `sum(sign * m_${m})`).join(', ')}
-     FROM ${unnest}
-     GROUP BY ${keys}
-     ORDER BY ${CUBE_KEY.map((k) => `${k} NULLS FIRST`).join(', ')}
-     ON CONFLICT (${keys}) DO UPDATE SET
-       ${CUBE_MEASURES.map((m) => `${m} = c.${m} + EXCLUDED.${m}`).join(', ')}`,
+    `WITH delta AS (${delta}),
+     ${levels.map((level, i) => `w${i} AS (${upsert(level)} RETURNING 1)`).join(',\n')}
+     SELECT 1`,
     params,
   );
 }
 
-/** Rebuilds the whole cube from opportunity_rm (repair, bulk loads, and the test that the incremental cube is right). */
+function sameContribution(a: Contribution, b: Contribution): boolean {
+  return a.key.every((k, i) => k === b.key[i]) && a.measures.every((m, i) => m === b.measures[i]);
+}
+
+/** Rebuilds every grain from opportunity_rm (repair, bulk loads, and the test that the incremental cube is right). */
 export async function recomputeCube(manager: EntityManager, schema: string): Promise<void> {
-  const keys = CUBE_KEY.join(', ');
-  await manager.query(`DELETE FROM "${schema}".opportunity_cube`);
-  await manager.query(
-    `INSERT INTO "${schema}".opportunity_cube (${keys}, ${CUBE_MEASURES.join(', ')})
-     SELECT ${keys}, ${CUBE_MEASURES.map((m) => `sum(${m})`).join(', ')}
-     FROM (SELECT ${CONTRIBUTION_SELECT} FROM "${schema}".opportunity_rm o WHERE ${CONTRIBUTES}) x
-     GROUP BY ${keys}`,
-  );
+  for (const level of CUBE_LEVELS) {
+    const keys = level.keys.join(', ');
+    await manager.query(`DELETE FROM "${schema}".${level.table}`);
+    await manager.query(
+      `INSERT INTO "${schema}".${level.table} (${keys}, ${CUBE_MEASURES.join(', ')})
+       SELECT ${keys}, ${CUBE_MEASURES.map((m) => `sum(${m})`).join(', ')}
+       FROM (SELECT ${CONTRIBUTION_SELECT} FROM "${schema}".opportunity_rm o WHERE ${CONTRIBUTES}) x
+       GROUP BY ${keys}`,
+    );
+  }
 }

@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { CloudEvent, StateEventData } from '@crm/events';
 import { isUuid } from '@crm/runtime';
 import { opportunityRowOf, type OpportunityRow } from '../domain/opportunity-row';
-import { applyCubeDelta, contributionOf } from './cube';
-import { upsertLabel } from './labels';
+import { applyCubeDelta, contributionFrom, contributionOf, CONTRIBUTES, CONTRIBUTION_SELECT, type Contribution } from './cube';
+import { upsertLabel, upsertLabels } from './labels';
 import { enterProjection, type Projector } from './target';
 
 const COLUMNS: [string, (r: OpportunityRow) => unknown, string?][] = [
@@ -65,26 +65,28 @@ export const applyOpportunityEvent: Projector = async (event, manager, target) =
   const mergedIds = Array.isArray(data['mergedIds']) ? (data['mergedIds'] as unknown[]).filter(isUuid).filter((id) => id !== row.id) : [];
   await enterProjection(manager, target, [row.id, ...mergedIds]);
 
-  const before = await contributionOf(manager, schema, row.id);
-  const [current] = await manager.query(`SELECT version, deleted FROM "${schema}".opportunity_rm WHERE id = $1 FOR UPDATE`, [row.id]);
+  const [current] = await manager.query(
+    `SELECT o.version, o.deleted, ${CONTRIBUTES} AS contributes, ${CONTRIBUTION_SELECT} FROM "${schema}".opportunity_rm o WHERE o.id = $1 FOR UPDATE`,
+    [row.id],
+  );
+  const before = current?.contributes ? contributionFrom(current) : null;
+  // The cube moves last: its rows are shared by many records, so their locks are held shortest.
+  let after: Contribution | null = before;
 
   if (kind === 'deleted') {
     if (current && !current.deleted && current.version <= row.version) {
       await manager.query(`UPDATE "${schema}".opportunity_rm SET deleted = true WHERE id = $1`, [row.id]);
-      await applyCubeDelta(manager, schema, before, null);
+      after = null;
     }
     await insertHistory(manager, schema, row, true, event.time);
+    await applyCubeDelta(manager, schema, before, after);
     return;
   }
 
-  const newer = !current || (current.version < row.version && !current.deleted);
-  if (newer) {
-    await upsertRow(manager, schema, row, await target.cubeTimeZone(manager));
-    const after = await contributionOf(manager, schema, row.id);
-    await applyCubeDelta(manager, schema, before, after);
+  if (!current || (current.version < row.version && !current.deleted)) {
+    after = await upsertRow(manager, schema, row, await target.cubeTimeZone(manager));
   }
   await insertHistory(manager, schema, row, false, row.updatedAt);
-
   if (kind === 'stage_changed') await insertTransition(manager, schema, event, row);
   if (kind === 'converted') {
     await manager.query(
@@ -92,34 +94,37 @@ export const applyOpportunityEvent: Projector = async (event, manager, target) =
       [row.id, event.time],
     );
   }
+  const labels: Parameters<typeof upsertLabels>[2] = [];
+  if (row.stageId && row.stageName) labels.push({ kind: 'stage', id: row.stageId, name: row.stageName, authoritative: false, at: row.updatedAt });
+  if (row.lostReasonId && row.lostReasonName) {
+    labels.push({ kind: 'lostReason', id: row.lostReasonId, name: row.lostReasonName, authoritative: true, at: row.updatedAt });
+  }
+  await upsertLabels(manager, schema, labels);
   if ((kind === 'merged' || kind === 'converted') && mergedIds.length > 0) {
     await markMerged(manager, schema, mergedIds, row.id, event.time);
   }
-
-  if (row.stageId && row.stageName) {
-    await upsertLabel(manager, schema, { kind: 'stage', id: row.stageId, name: row.stageName, authoritative: false, at: row.updatedAt });
-  }
-  if (row.lostReasonId && row.lostReasonName) {
-    await upsertLabel(manager, schema, { kind: 'lostReason', id: row.lostReasonId, name: row.lostReasonName, authoritative: true, at: row.updatedAt });
-  }
+  await applyCubeDelta(manager, schema, before, after);
 };
 
-async function upsertRow(manager: EntityManager, schema: string, row: OpportunityRow, cubeTimeZone: string): Promise<void> {
+/** Inserts or replaces the row; returns its new cube contribution. */
+async function upsertRow(manager: EntityManager, schema: string, row: OpportunityRow, cubeTimeZone: string): Promise<Contribution | null> {
   const params = COLUMNS.map(([, get]) => get(row));
   const values = COLUMNS.map(([, , type], i) => (type ? `$${i + 1}::${type}` : `$${i + 1}`));
   const tz = `$${params.length + 1}`;
   params.push(cubeTimeZone);
   const names = COLUMNS.map(([name]) => name);
-  await manager.query(
-    `INSERT INTO "${schema}".opportunity_rm (${names.join(', ')}, created_month, merged_into)
+  const [written] = await manager.query(
+    `INSERT INTO "${schema}".opportunity_rm AS o (${names.join(', ')}, created_month, merged_into)
      VALUES (${values.join(', ')}, (date_trunc('month', $${names.indexOf('created_at') + 1}::timestamptz AT TIME ZONE ${tz}))::date,
              (SELECT into_id FROM "${schema}".opportunity_merge WHERE merged_id = $1::uuid))
      ON CONFLICT (id) DO UPDATE SET ${names
        .filter((n) => n !== 'id')
        .map((n) => `${n} = EXCLUDED.${n}`)
-       .join(', ')}, created_month = EXCLUDED.created_month`,
+       .join(', ')}, created_month = EXCLUDED.created_month
+     RETURNING ${CONTRIBUTES} AS contributes, ${CONTRIBUTION_SELECT}`,
     params,
   );
+  return written.contributes ? contributionFrom(written) : null;
 }
 
 async function insertHistory(manager: EntityManager, schema: string, row: OpportunityRow, deleted: boolean, validFrom: string): Promise<void> {

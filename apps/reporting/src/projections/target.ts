@@ -50,6 +50,8 @@ export const READ_MODEL_TABLES = [
   'opportunity_history',
   'stage_transition',
   'opportunity_cube',
+  'opportunity_cube_team',
+  'opportunity_cube_top',
   'label',
   'team_rm',
   'stage_rm',

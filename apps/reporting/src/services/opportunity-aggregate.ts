@@ -2,12 +2,13 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import type { Clock } from '@crm/runtime';
 import { isMonthAligned, type ReportFilter } from '../domain/report-filter';
+import { CUBE_LEVELS, type CubeColumn, type CubeLevel } from '../projections/cube';
 import { CUBE_TIME_ZONE_SETTING } from '../projections/target';
 import { missingRate } from './currency';
 import type { LabelKind } from '../projections/labels';
 import { loadLabels } from './labels';
-import { DIMENSIONS, dimensionSql, type PipelineDimension } from './pipeline-dimensions';
-import { cubeWhere, opportunityWhere } from './opportunity-sql';
+import { DIMENSIONS, dimensionSql, formatDimension, type PipelineDimension } from './pipeline-dimensions';
+import { cubeWhere, filterCubeColumns, opportunityWhere, scopeCubeColumns } from './opportunity-sql';
 import { Sql, num } from './sql';
 
 export interface Money {
@@ -47,6 +48,8 @@ export interface Aggregate {
   currency: string | null;
   /** `cube` when the pre-aggregated table answered, `records` when the opportunities did. */
   source: 'cube' | 'records';
+  /** The table that answered. */
+  grain: string;
 }
 
 export interface AggregateOptions {
@@ -74,67 +77,73 @@ export class OpportunityAggregator {
     return row?.value ?? null;
   }
 
-  async canUseCube(user: AuthUser, filter: ReportFilter, dims: PipelineDimension[]): Promise<boolean> {
-    if (dims.some((d) => !DIMENSIONS[d].cube)) return false;
-    if (filter.tagIds) return false;
-    if ((filter.from || filter.to) && (filter.dateField !== 'CREATED' || !isMonthAligned(filter.from, filter.to))) return false;
-    return (await this.cubeTimeZone()) === user.tz;
+  /** The coarsest cube grain that can answer, or null when only the records can. */
+  async cubeLevel(user: AuthUser, filter: ReportFilter, dims: PipelineDimension[]): Promise<CubeLevel | null> {
+    if (dims.some((d) => !DIMENSIONS[d].cube)) return null;
+    if (filter.tagIds) return null;
+    if ((filter.from || filter.to) && (filter.dateField !== 'CREATED' || !isMonthAligned(filter.from, filter.to))) return null;
+    if ((await this.cubeTimeZone()) !== user.tz) return null;
+    const needed = new Set<CubeColumn>([...dims.map((d) => DIMENSIONS[d].cube!), ...filterCubeColumns(filter), ...scopeCubeColumns(user)]);
+    return CUBE_LEVELS.find((level) => [...needed].every((c) => level.keys.includes(c))) ?? null;
   }
 
   async aggregate(user: AuthUser, filter: ReportFilter, dims: PipelineDimension[], currency: string | null, options: AggregateOptions = {}): Promise<Aggregate> {
-    const onCube = !options.forceRecords && (await this.canUseCube(user, filter, dims));
+    const level = options.forceRecords ? null : await this.cubeLevel(user, filter, dims);
     const sql = new Sql();
     const tz = user.tz;
-    const dimCols = dims.map((d, i) => `${dimensionSql(sql, d, tz, onCube)} AS d${i}`);
-    const dNames = dims.map((_, i) => `d${i}`);
-    let source: string;
-    if (onCube) {
-      source = `SELECT ${[...dimCols, 'c.currency'].join(', ')}, c.n,
-          CASE WHEN c.status = 'won' THEN c.n ELSE 0 END AS won_n, CASE WHEN c.status = 'lost' THEN c.n ELSE 0 END AS lost_n,
-          c.expected_revenue AS er, c.prorated_revenue AS pr, CASE WHEN c.status = 'won' THEN c.expected_revenue ELSE 0 END AS won,
-          c.closed_n, c.close_seconds, c.stage_n, c.stage_epoch
-        FROM reporting.opportunity_cube c WHERE ${cubeWhere(sql, filter, user).join(' AND ')}`;
+    const raw = dims.map((d, i) => `${dimensionSql(sql, d, tz, level !== null)} AS d${i}`);
+    const positions = [...dims.map((_, i) => i + 1), dims.length + 1].join(', ');
+    let facts: string;
+    if (level) {
+      facts = `SELECT ${[...raw, 'c.currency'].join(', ')}, sum(c.n) AS n,
+          sum(c.n) FILTER (WHERE c.status = 'won') AS won_n, sum(c.n) FILTER (WHERE c.status = 'lost') AS lost_n,
+          sum(c.expected_revenue) AS er, sum(c.prorated_revenue) AS pr, sum(c.expected_revenue) FILTER (WHERE c.status = 'won') AS won,
+          sum(c.closed_n) AS closed_n, sum(c.close_seconds) AS close_seconds, sum(c.stage_n) AS stage_n, sum(c.stage_epoch) AS stage_epoch
+        FROM reporting.${level.table} c WHERE ${cubeWhere(sql, filter, user, level).join(' AND ')}
+        GROUP BY ${positions} HAVING sum(c.n) <> 0`;
     } else {
       const tags = dims.some((d) => DIMENSIONS[d].tags)
         ? `LEFT JOIN LATERAL unnest(CASE WHEN cardinality(o.tag_ids) = 0 THEN ARRAY[NULL]::text[] ELSE o.tag_ids END) AS t(tag) ON true`
         : '';
-      source = `SELECT ${[...dimCols, 'o.currency'].join(', ')}, 1 AS n,
-          (o.status = 'won')::int AS won_n, (o.status = 'lost')::int AS lost_n,
-          o.expected_revenue AS er, COALESCE(o.prorated_revenue, 0) AS pr, CASE WHEN o.status = 'won' THEN o.expected_revenue ELSE 0 END AS won,
-          (o.status <> 'open' AND o.date_closed IS NOT NULL)::int AS closed_n,
-          CASE WHEN o.status <> 'open' AND o.date_closed IS NOT NULL THEN EXTRACT(EPOCH FROM o.date_closed - o.created_at) ELSE 0 END AS close_seconds,
-          (o.status = 'open')::int AS stage_n,
-          CASE WHEN o.status = 'open' THEN EXTRACT(EPOCH FROM COALESCE(o.date_last_stage_update, o.created_at)) ELSE 0 END AS stage_epoch
-        FROM reporting.opportunity_rm o ${tags} WHERE ${opportunityWhere(sql, filter, user, tz).join(' AND ')}`;
+      const closed = `o.status <> 'open' AND o.date_closed IS NOT NULL`;
+      facts = `SELECT ${[...raw, 'o.currency'].join(', ')}, count(*) AS n,
+          count(*) FILTER (WHERE o.status = 'won') AS won_n, count(*) FILTER (WHERE o.status = 'lost') AS lost_n,
+          sum(o.expected_revenue) AS er, sum(COALESCE(o.prorated_revenue, 0)) AS pr, sum(o.expected_revenue) FILTER (WHERE o.status = 'won') AS won,
+          count(*) FILTER (WHERE ${closed}) AS closed_n, sum(EXTRACT(EPOCH FROM o.date_closed - o.created_at)) FILTER (WHERE ${closed}) AS close_seconds,
+          count(*) FILTER (WHERE o.status = 'open') AS stage_n,
+          sum(EXTRACT(EPOCH FROM COALESCE(o.date_last_stage_update, o.created_at))) FILTER (WHERE o.status = 'open') AS stage_epoch
+        FROM reporting.opportunity_rm o ${tags} WHERE ${opportunityWhere(sql, filter, user, tz).join(' AND ')}
+        GROUP BY ${positions}`;
     }
-    const grouping = dims.length > 0 ? `GROUPING(${dNames.join(', ')})` : '1';
-    const groupingSets = dims.length > 0 ? `GROUPING SETS ((${[...dNames, 'currency'].join(', ')}), (currency))` : 'currency';
-    const sums = ['n', 'won_n', 'lost_n', 'er', 'pr', 'won', 'closed_n', 'close_seconds', 'stage_n', 'stage_epoch'].map((m) => `sum(${m}) AS ${m}`);
-    const T = currency ? sql.p(currency) : null;
+    const T = currency ? sql.p(currency, 'text') : null;
     const nowEpoch = sql.p(this.clock.now().getTime() / 1000, 'numeric');
-    const converted = T
-      ? `, round(sum(CASE WHEN f.currency = ${T} THEN f.er ELSE f.er * r.rate / tr.rate END), 2)::text AS er_c,
-           round(sum(CASE WHEN f.currency = ${T} THEN f.pr ELSE f.pr * r.rate / tr.rate END), 2)::text AS pr_c,
-           round(sum(CASE WHEN f.currency = ${T} THEN f.won ELSE f.won * r.rate / tr.rate END), 2)::text AS won_c,
-           array_agg(DISTINCT f.currency) FILTER (WHERE f.currency <> ${T} AND r.rate IS NULL) AS missing,
-           bool_or(f.currency <> ${T} AND tr.rate IS NULL) AS missing_target`
-      : '';
-    const rateJoin = T
-      ? `LEFT JOIN reporting.currency_rate r ON r.currency = f.currency LEFT JOIN reporting.currency_rate tr ON tr.currency = ${T}`
-      : '';
-    const outerDims = dNames.map((d) => `f.${d}`);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `WITH facts AS (
-         SELECT ${[...dNames, 'currency'].join(', ')}, ${grouping} AS g, ${sums.join(', ')}
-         FROM (${source}) s GROUP BY ${groupingSets}
-       )
-       SELECT ${[...outerDims, 'f.g'].join(', ')}, sum(f.n)::bigint AS n, sum(f.won_n)::bigint AS won_n, sum(f.lost_n)::bigint AS lost_n,
-         jsonb_agg(jsonb_build_object('currency', f.currency, 'er', f.er::text, 'pr', f.pr::text, 'won', f.won::text) ORDER BY f.currency) AS money,
+    const z = (x: string) => `COALESCE(${x}, 0)`;
+    const measures = `sum(f.n)::bigint AS n, ${z('sum(f.won_n)')}::bigint AS won_n, ${z('sum(f.lost_n)')}::bigint AS lost_n,
+         jsonb_agg(jsonb_build_object('currency', f.currency, 'er', f.er::text, 'pr', f.pr::text, 'won', ${z('f.won')}::text) ORDER BY f.currency) AS money,
          CASE WHEN sum(f.closed_n) > 0 THEN (sum(f.close_seconds) / sum(f.closed_n) / 86400)::float8 END AS days_to_close,
          CASE WHEN sum(f.stage_n) > 0 THEN ((${nowEpoch} * sum(f.stage_n) - sum(f.stage_epoch)) / sum(f.stage_n) / 86400)::float8 END AS days_in_stage
-         ${converted}
-       FROM facts f ${rateJoin}
-       GROUP BY ${[...outerDims, 'f.g'].join(', ')}`,
+         ${
+           T
+             ? `, round(sum(CASE WHEN f.currency = ${T} THEN f.er ELSE f.er * r.rate / tr.rate END), 2)::text AS er_c,
+           round(sum(CASE WHEN f.currency = ${T} THEN f.pr ELSE f.pr * r.rate / tr.rate END), 2)::text AS pr_c,
+           round(sum(CASE WHEN f.currency = ${T} THEN ${z('f.won')} ELSE ${z('f.won')} * r.rate / tr.rate END), 2)::text AS won_c,
+           array_agg(DISTINCT f.currency) FILTER (WHERE f.currency <> ${T} AND r.rate IS NULL) AS missing,
+           bool_or(f.currency <> ${T} AND tr.rate IS NULL) AS missing_target`
+             : ''
+         }`;
+    const rates = T ? `LEFT JOIN reporting.currency_rate r ON r.currency = f.currency LEFT JOIN reporting.currency_rate tr ON tr.currency = ${T}` : '';
+    const totalsByCurrency = `SELECT currency, sum(n) AS n, sum(won_n) AS won_n, sum(lost_n) AS lost_n, sum(er) AS er, sum(pr) AS pr, sum(won) AS won,
+         sum(closed_n) AS closed_n, sum(close_seconds) AS close_seconds, sum(stage_n) AS stage_n, sum(stage_epoch) AS stage_epoch
+       FROM facts GROUP BY currency`;
+    const groups = dims.length
+      ? `SELECT ${dims.map((d, i) => `${formatDimension(d, `f.d${i}`)} AS d${i}`).join(', ')}, 0 AS g, ${measures}
+         FROM facts f ${rates} GROUP BY ${dims.map((_, i) => `f.d${i}`).join(', ')}
+         UNION ALL `
+      : '';
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `WITH facts AS (${facts})
+       ${groups}SELECT ${dims.map((_, i) => `NULL AS d${i}`).join(', ')}${dims.length ? ', ' : ''}1 AS g, ${measures}
+       FROM (${totalsByCurrency}) f ${rates} HAVING count(*) > 0`,
       sql.params,
     );
     if (T) {
@@ -158,8 +167,8 @@ export class OpportunityAggregator {
         avgDaysInStage: r['days_in_stage'] === null ? null : round2(Number(r['days_in_stage'])),
       };
     };
-    const groupRows = dims.length > 0 ? rows.filter((r) => Number(r['g']) === 0) : [];
-    const totalRow = dims.length > 0 ? rows.find((r) => Number(r['g']) !== 0) : rows[0];
+    const groupRows = rows.filter((r) => Number(r['g']) === 0);
+    const totalRow = rows.find((r) => Number(r['g']) === 1);
     let total = totalRow ? measuresOf(totalRow) : emptyMeasures(currency);
     if (dims.some((d) => DIMENSIONS[d].tags)) {
       // With tags unnested a record counts once per tag; the total counts it once.
@@ -169,8 +178,9 @@ export class OpportunityAggregator {
       dims,
       groupRows.map((r) => ({ values: dims.map((_, i) => (r[`d${i}`] as string | null) ?? null), measures: measuresOf(r) })),
     );
-    return { groupBy: dims, rows: keyed, total, currency, source: onCube ? 'cube' : 'records' };
+    return { groupBy: dims, rows: keyed, total, currency, source: level ? 'cube' : 'records', grain: level?.table ?? 'opportunity_rm' };
   }
+
 
   /** Names the keys and sorts the rows: chronological, by stage sequence, or by name. */
   async labelRows(dims: PipelineDimension[], rows: { values: (string | null)[]; measures: Measures }[]): Promise<AggregateRow[]> {

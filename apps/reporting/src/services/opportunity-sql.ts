@@ -1,5 +1,6 @@
 import type { AuthUser } from '@crm/auth';
 import type { ReportFilter } from '../domain/report-filter';
+import type { CubeColumn, CubeLevel } from '../projections/cube';
 import { dayEnd, dayStart, type Sql } from './sql';
 
 /** Columns of opportunity_rm that carry owner, team and branch (the pipeline's record rules). */
@@ -33,8 +34,31 @@ export function opportunityWhere(sql: Sql, filter: ReportFilter, user: AuthUser,
   return where;
 }
 
-/** The same over opportunity_cube `c` (month-aligned creation ranges only; see canUseCube). */
-export function cubeWhere(sql: Sql, filter: ReportFilter, user: AuthUser): string[] {
+/** The cube columns a filter needs. */
+export function filterCubeColumns(filter: ReportFilter): CubeColumn[] {
+  const columns: CubeColumn[] = [];
+  if (!filter.includeArchived) columns.push('active', 'status');
+  if (filter.from || filter.to) columns.push('created_month');
+  if (filter.teamIds) columns.push('team_id');
+  if (filter.pipelineIds) columns.push('pipeline_id');
+  if (filter.salespersonIds) columns.push('salesperson_id');
+  if (filter.branchIds) columns.push('branch_id');
+  if (filter.stageIds) columns.push('stage_id');
+  if (filter.type) columns.push('type');
+  if (filter.statuses) columns.push('status');
+  return columns;
+}
+
+/** The cube columns the caller's record scope needs (see scopePredicate). */
+export function scopeCubeColumns(user: AuthUser): CubeColumn[] {
+  const columns: CubeColumn[] = [];
+  if (user.role === 'user_own' || user.role === 'user_team') columns.push('salesperson_id', 'team_id');
+  if (user.branchIds.length > 0) columns.push('branch_id');
+  return columns;
+}
+
+/** The same over a cube grain `c` (month-aligned creation ranges only; see canUseCube). */
+export function cubeWhere(sql: Sql, filter: ReportFilter, user: AuthUser, level: CubeLevel): string[] {
   const where: string[] = [];
   if (!filter.includeArchived) where.push(`(c.active OR c.status <> 'open')`);
   if (filter.from) where.push(`c.created_month >= ${sql.p(filter.from, 'date')}`);
@@ -46,7 +70,7 @@ export function cubeWhere(sql: Sql, filter: ReportFilter, user: AuthUser): strin
   if (filter.stageIds) where.push(`c.stage_id = ANY(${sql.p(filter.stageIds, 'uuid[]')})`);
   if (filter.type) where.push(`c.type = ${sql.p(filter.type)}`);
   if (filter.statuses) where.push(`c.status = ANY(${sql.p(filter.statuses, 'text[]')})`);
-  where.push(sql.scope(user, { owner: 'c.salesperson_id', team: 'c.team_id', branch: 'c.branch_id' }));
-  where.push('c.n <> 0');
+  const has = (column: CubeColumn) => (level.keys.includes(column) ? `c.${column}` : undefined);
+  where.push(sql.scope(user, { owner: has('salesperson_id'), team: has('team_id'), branch: has('branch_id') }));
   return where;
 }

@@ -1,3 +1,4 @@
+import type { CubeColumn } from '../projections/cube';
 import type { LabelKind } from '../projections/labels';
 import type { Sql } from './sql';
 
@@ -24,10 +25,12 @@ export const PIPELINE_DIMENSIONS = [
 export type PipelineDimension = (typeof PIPELINE_DIMENSIONS)[number];
 
 export interface DimensionSpec {
-  /** SQL over opportunity_rm `o` (and `t.tag` for tags); `tz` is a placeholder of the time zone. */
+  /** SQL over opportunity_rm `o` (and `t.tag` for tags) to group by; `tz` is a placeholder of the time zone. */
   records: (tz: string) => string;
-  /** SQL over opportunity_cube `c`, when the cube has the dimension. */
-  cube?: string;
+  /** The cube column, when the cube has the dimension. */
+  cube?: CubeColumn;
+  /** Turns the grouped value `x` into the key's text (e.g. a month into YYYY-MM). */
+  format?: (x: string) => string;
   /** Where names come from: the label table, fixed names, or the value itself. */
   label?: LabelKind;
   fixed?: Record<string, string>;
@@ -37,28 +40,37 @@ export interface DimensionSpec {
   tags?: boolean;
 }
 
+const month = (x: string) => `to_char(${x}, 'YYYY-MM')`;
+
 export const DIMENSIONS: Record<PipelineDimension, DimensionSpec> = {
-  stage: { records: () => 'o.stage_id::text', cube: 'c.stage_id::text', label: 'stage', order: 'sequence' },
-  team: { records: () => 'o.team_id::text', cube: 'c.team_id::text', label: 'team', order: 'label' },
-  salesperson: { records: () => 'o.salesperson_id::text', cube: 'c.salesperson_id::text', label: 'user', order: 'label' },
-  branch: { records: () => 'o.branch_id', cube: 'c.branch_id', label: 'branch', order: 'value' },
-  pipeline: { records: () => 'o.pipeline_id::text', cube: 'c.pipeline_id::text', label: 'pipeline', order: 'label' },
-  type: { records: () => 'o.type', cube: 'c.type', fixed: { lead: 'Lead', opportunity: 'Opportunity' }, order: 'sequence' },
-  status: { records: () => 'o.status', cube: 'c.status', fixed: { open: 'Open', won: 'Won', lost: 'Lost' }, order: 'sequence' },
+  stage: { records: () => 'o.stage_id', cube: 'stage_id', label: 'stage', order: 'sequence' },
+  team: { records: () => 'o.team_id', cube: 'team_id', label: 'team', order: 'label' },
+  salesperson: { records: () => 'o.salesperson_id', cube: 'salesperson_id', label: 'user', order: 'label' },
+  branch: { records: () => 'o.branch_id', cube: 'branch_id', label: 'branch', order: 'value' },
+  pipeline: { records: () => 'o.pipeline_id', cube: 'pipeline_id', label: 'pipeline', order: 'label' },
+  type: { records: () => 'o.type', cube: 'type', fixed: { lead: 'Lead', opportunity: 'Opportunity' }, order: 'sequence' },
+  status: { records: () => 'o.status', cube: 'status', fixed: { open: 'Open', won: 'Won', lost: 'Lost' }, order: 'sequence' },
   tag: { records: () => 't.tag', label: 'tag', order: 'label', tags: true },
-  lostReason: { records: () => 'o.lost_reason_id::text', label: 'lostReason', order: 'label' },
-  month: { records: (tz) => `to_char(o.created_at AT TIME ZONE ${tz}, 'YYYY-MM')`, cube: `to_char(c.created_month, 'YYYY-MM')`, order: 'value' },
-  week: { records: (tz) => `to_char(o.created_at AT TIME ZONE ${tz}, 'IYYY-"W"IW')`, order: 'value' },
-  closingMonth: { records: () => `to_char(o.expected_closing, 'YYYY-MM')`, order: 'value' },
-  closedMonth: { records: (tz) => `to_char(o.date_closed AT TIME ZONE ${tz}, 'YYYY-MM')`, order: 'value' },
+  lostReason: { records: () => 'o.lost_reason_id', label: 'lostReason', order: 'label' },
+  month: { records: (tz) => `date_trunc('month', o.created_at AT TIME ZONE ${tz})`, cube: 'created_month', format: month, order: 'value' },
+  week: { records: (tz) => `date_trunc('week', o.created_at AT TIME ZONE ${tz})`, format: (x) => `to_char(${x}, 'IYYY-"W"IW')`, order: 'value' },
+  closingMonth: { records: () => `date_trunc('month', o.expected_closing)`, format: month, order: 'value' },
+  closedMonth: { records: (tz) => `date_trunc('month', o.date_closed AT TIME ZONE ${tz})`, format: month, order: 'value' },
   source: { records: () => 'o.source', order: 'label' },
   medium: { records: () => 'o.medium', order: 'label' },
   campaign: { records: () => 'o.campaign', order: 'label' },
 };
 
+/** The raw SQL to group by (over the records, or over a cube `c`). */
 export function dimensionSql(sql: Sql, dimension: PipelineDimension, tz: string, onCube: boolean): string {
   const spec = DIMENSIONS[dimension];
-  if (onCube) return spec.cube!;
+  if (onCube) return `c.${spec.cube!}`;
   // Only the time-bucketed dimensions take the time zone (an unused parameter has no type).
   return spec.records.length > 0 ? spec.records(sql.p(tz, 'text')) : spec.records('');
+}
+
+/** The text of a grouped value. */
+export function formatDimension(dimension: PipelineDimension, x: string): string {
+  const format = DIMENSIONS[dimension].format;
+  return format ? format(x) : `${x}::text`;
 }
