@@ -8,6 +8,7 @@ import { GraphQLClient } from '@crm/testing';
 import type { DemoContext, DemoStep } from './step';
 import { contactsStep } from './steps/contacts';
 import { pipelineStep } from './steps/pipeline';
+import { reportingStep } from './steps/reporting';
 import { salesStep } from './steps/sales';
 
 const GATEWAY = envString('GATEWAY_URL', 'http://127.0.0.1:4000/graphql');
@@ -15,7 +16,7 @@ const GATEWAY = envString('GATEWAY_URL', 'http://127.0.0.1:4000/graphql');
 const DEMO_ADMIN = { id: '01934d6e-0000-7000-8000-0000000000a1', role: 'admin' as const, branchIds: [], teamIds: [], tz: 'Asia/Jakarta' };
 
 /** In dependency order. */
-const STEPS: DemoStep[] = [contactsStep, pipelineStep, salesStep];
+const STEPS: DemoStep[] = [contactsStep, pipelineStep, salesStep, reportingStep];
 
 async function main(): Promise<void> {
   const token = await signAccessToken(DEMO_ADMIN, '12h');
