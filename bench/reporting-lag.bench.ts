@@ -3,7 +3,8 @@
  * The reporting subgraph runs in-process on a database of its own; a producer puts contract
  * opportunity events (created, updated, stage_changed) on its topics at a steady 1,000/s for
  * DURATION seconds; each event's lag is the time from its CloudEvent time (when it was sent)
- * to the start of the transaction that applied it (the inbox's processed_at).
+ * to the moment the transaction that applied it committed (the consumer's onApplied, called
+ * after the commit: from then on every query sees it).
  */
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -37,6 +38,12 @@ const bench: Bench = async () => {
   const running = await startSubgraph(reportingModule, { port: 0, databaseUrl: db.url, messaging: { brokers, topicPrefix } });
   const kafka = new Kafka({ clientId: 'bench-lag', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+  const committedLags: number[] = [];
+  for (const consumer of running.consumers) {
+    // bench-only: observe commits (onApplied runs after the transaction of each applied event)
+    (consumer as unknown as { options: { onApplied?: (e: CloudEvent) => void } }).options.onApplied = (e) =>
+      committedLags.push(Date.now() - Date.parse(e.time));
+  }
   try {
     await running.consumersReady();
     await ensureTopics(kafka, [`${topicPrefix}crm.pipeline.opportunity`]);
@@ -118,9 +125,10 @@ const bench: Bench = async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const drainedSeconds = (performance.now() - started) / 1000;
-    const lags: number[] = (
+    const startLags: number[] = (
       await ds.query(`SELECT (EXTRACT(EPOCH FROM processed_at - event_time) * 1000)::float8 AS ms FROM reporting.inbox`)
     ).map((r: { ms: number }) => r.ms);
+    const lags = committedLags;
     const [{ opportunities }] = await ds.query(`SELECT count(*)::int AS opportunities FROM reporting.opportunity_rm`);
     const p99 = percentile(lags, 99);
     return {
@@ -136,14 +144,15 @@ const bench: Bench = async () => {
         lagP95Ms: round(percentile(lags, 95)),
         lagP99Ms: round(p99),
         lagMaxMs: round(Math.max(...lags)),
+        toTransactionStartP99Ms: round(percentile(startLags, 99)),
       },
       targets: [
         { description: 'every event applied', met: lags.length === total },
         { description: 'event → read-model lag p99 < 500 ms at 1,000 events/s', met: p99 < 500 },
       ],
       notes: [
-        'Mix: 40 % created, 40 % updated (new version), 20 % stage_changed, over a growing set of opportunities; 3 partitions applied in parallel (partitionsConsumedConcurrently), one transaction per event (inbox + row + history + transition + labels + the three cube grains).',
-        'Lag is measured to the start of the applying transaction (inbox.processed_at = now()); its commit follows within milliseconds.',
+        'Mix: 40 % created, 40 % updated (new version), 20 % stage_changed, over a growing set of opportunities; 3 partitions applied in parallel, each in batches of up to 200 events per transaction (one inbox insert, the plain opportunity events set-wise, one commit); cube changes appended to a delta table, folded every 250 ms.',
+        'Lag: event time (set when sent) → commit of the applying transaction; toTransactionStart is the same to the start of that transaction (inbox.processed_at).',
       ],
     };
   } finally {

@@ -13,6 +13,8 @@ export interface ReportingConfig {
   exportRowLimits: Record<string, number>;
   /** Base URL of this service as clients reach it (links point there); default: where it listens. */
   publicUrl: string | null;
+  /** How often the cube's pending deltas are folded in. */
+  cubeCompactionMs: number;
 }
 
 export function reportingConfigFromEnv(): ReportingConfig {
@@ -27,5 +29,6 @@ export function reportingConfigFromEnv(): ReportingConfig {
       default: envInt('REPORTING_EXPORT_ROW_LIMIT', 100_000),
     },
     publicUrl: process.env['REPORTING_PUBLIC_URL'] || null,
+    cubeCompactionMs: envInt('REPORTING_CUBE_COMPACTION_MS', 250),
   };
 }

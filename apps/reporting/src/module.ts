@@ -5,6 +5,7 @@ import type { ReportingContext } from './context';
 import { exportRoute } from './http/export-route';
 import { migrations } from './migrations';
 import { consumerSpecs } from './projections';
+import { CubeCompactor } from './projections/compactor';
 import { projectionTarget } from './projections/target';
 import { resolvers } from './resolvers';
 import { createServices } from './services';
@@ -21,6 +22,8 @@ export const reportingModule: SubgraphModule<ReportingContext> = {
     let listeningAt = `http://127.0.0.1:${process.env['PORT'] ?? 4005}`;
     const services = createServices(deps.dataSource, deps.clock, config, () => config.publicUrl ?? listeningAt);
     const target = projectionTarget('reporting', config.defaultCurrency, config.cubeTimeZone);
+    const compactor = new CubeCompactor(deps.dataSource, 'reporting', config.cubeCompactionMs, deps.logger);
+    compactor.start();
     return {
       resolvers,
       consumers: consumerSpecs(target),
@@ -29,6 +32,7 @@ export const reportingModule: SubgraphModule<ReportingContext> = {
       onListening: (serviceUrl) => {
         listeningAt = new URL(serviceUrl).origin;
       },
+      onStop: () => compactor.stop(),
     };
   },
 };

@@ -2,7 +2,7 @@ import { readTopic, createTestEnv, startStack, testToken, eventually, type Stack
 import type { DataSource } from 'typeorm';
 import { uuidv7 } from '@crm/runtime';
 import { reportingModule } from '../src/module';
-import { CUBE_LEVELS, recomputeCube, type CubeLevel } from '../src/projections/cube';
+import { CUBE_LEVELS, compactCube, recomputeCube, type CubeLevel } from '../src/projections/cube';
 import { EventPublisher, next, opportunityEvent, opportunityState, stageChanged, stageState, event } from './support/contract-events';
 import { waitApplied } from './support/wait';
 
@@ -12,6 +12,7 @@ const cube = (level: CubeLevel) => `SELECT ${level.keys.map((k) => `${k}::text`)
 
 /** Every grain of the incremental cube equals one recomputed from opportunity_rm (checked in a rolled-back transaction). */
 async function expectCubeConsistent(ds: DataSource): Promise<void> {
+  await ds.transaction((m) => compactCube(m, 'reporting'));
   const live = await Promise.all(CUBE_LEVELS.map((level) => ds.query(cube(level))));
   expect(live[0]!.length).toBeGreaterThan(0);
   const runner = ds.createQueryRunner();
@@ -62,6 +63,7 @@ describe('reporting projections: idempotent, order-safe, dead-lettering', () => 
     expect(history.map((h: { version: number }) => h.version)).toEqual([1, 2, 3]);
     const [inbox] = await ds.query(`SELECT count(*)::int AS n FROM reporting.inbox WHERE event_id = $1`, [created.id]);
     expect(inbox.n).toBe(1);
+    await ds.transaction((m) => compactCube(m, 'reporting'));
     const [cube] = await ds.query(`SELECT sum(n)::int AS n, sum(expected_revenue)::text AS revenue FROM reporting.opportunity_cube`);
     expect(cube).toEqual({ n: 1, revenue: '200' });
     await expectCubeConsistent(ds);

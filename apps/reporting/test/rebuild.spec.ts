@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createLogger } from '@crm/runtime';
 import { createTestEnv, startStack, testToken, type Stack, type TestEnv } from '@crm/testing';
 import { reportingModule } from '../src/module';
+import { compactCube } from '../src/projections/cube';
 import { READ_MODEL_TABLES } from '../src/projections/target';
 import { rebuildReadModels } from '../src/replay/rebuild';
 import { EventPublisher, next, opportunityEvent, opportunityState } from './support/contract-events';
@@ -11,6 +12,7 @@ import { waitApplied } from './support/wait';
 
 /** Every read-model table, rows sorted on all columns (a canonical picture of the model). */
 async function snapshot(ds: DataSource): Promise<Record<string, unknown[]>> {
+  await ds.transaction((m) => compactCube(m, 'reporting'));
   const picture: Record<string, unknown[]> = {};
   for (const table of READ_MODEL_TABLES) {
     const columns: { column_name: string }[] = await ds.query(

@@ -21,6 +21,7 @@ import {
   messagingConfigFromEnv,
   physicalTopic,
   pingKafka,
+  type BatchEventHandler,
   type EventHandler,
   type MessagingConfig,
 } from '@crm/messaging';
@@ -54,6 +55,8 @@ export interface ConsumerSpec {
   partitionsConsumedConcurrently?: number;
   /** Runs first in each event's transaction, before the inbox insert. */
   beforeApply?: (manager: EntityManager) => Promise<void>;
+  /** Batch mode (see EventConsumerOptions.batch). */
+  batch?: { maxEvents: number; handle: BatchEventHandler };
 }
 
 export interface SubgraphParts<Ctx extends BaseContext> {
@@ -65,6 +68,8 @@ export interface SubgraphParts<Ctx extends BaseContext> {
   routes?: HttpRoute[];
   /** Called once the HTTP server listens, with its /graphql URL. */
   onListening?: (serviceUrl: string) => void;
+  /** Called on stop, after the consumers stopped and before Postgres disconnects (background work). */
+  onStop?: () => Promise<void>;
 }
 
 export interface SubgraphModule<Ctx extends BaseContext> {
@@ -166,6 +171,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
         handlers: spec.handlers,
         partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
         beforeApply: spec.beforeApply,
+        batch: spec.batch,
       }),
   );
   for (const consumer of consumers) await consumer.start();
@@ -273,6 +279,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
         await http.drain();
         await apollo.stop();
         for (const consumer of consumers) await consumer.stop();
+        await parts.onStop?.();
         await relay.stop();
         await dataSource.destroy();
         logger.info(`${module.name} subgraph stopped`);

@@ -147,6 +147,19 @@ export class AnalyticsReadModels1733000000000 implements MigrationInterface {
         UNIQUE NULLS NOT DISTINCT (stage_id, created_month, pipeline_id, type, status, currency, active)
       )`);
 
+    for (const grain of ['opportunity_cube', 'opportunity_cube_team', 'opportunity_cube_top']) {
+      // cells nobody contributes to any more, removed by the compaction
+      await q(`CREATE INDEX ${grain}_empty_idx ON reporting.${grain} ((1)) WHERE n = 0`);
+    }
+
+    // Changes not yet folded into the grains: appended by the projection (no shared row locks),
+    // folded by the compaction; queries read grain + deltas.
+    await q(`
+      CREATE TABLE reporting.opportunity_cube_delta (
+        stage_id uuid, created_month date NOT NULL, team_id uuid, salesperson_id uuid, branch_id text, pipeline_id uuid,
+        type text NOT NULL, status text NOT NULL, currency text NOT NULL, active boolean NOT NULL, ${measures}
+      )`);
+
     await q(`
       CREATE TABLE reporting.label (
         kind text NOT NULL,
@@ -316,6 +329,7 @@ export class AnalyticsReadModels1733000000000 implements MigrationInterface {
       'stage_rm',
       'team_rm',
       'label',
+      'opportunity_cube_delta',
       'opportunity_cube_top',
       'opportunity_cube_team',
       'opportunity_cube',

@@ -1,6 +1,6 @@
 import { TOPICS, type StateEventData } from '@crm/events';
 import { isUuid } from '@crm/runtime';
-import { upsertLabel } from './labels';
+import { seeLabels } from './labels';
 import { s, upsertVersioned } from './upsert';
 import type { Projector } from './target';
 
@@ -33,13 +33,7 @@ const applyActivity: Projector = async (event, manager, target) => {
     updated_at: [s(st['updatedAt']), 'timestamptz'],
   });
   if (wrote && typeof st['typeName'] === 'string') {
-    await upsertLabel(manager, target.schema, {
-      kind: 'activityType',
-      id: String(st['typeId']),
-      name: st['typeName'],
-      authoritative: true,
-      at: s(st['updatedAt']) ?? event.time,
-    });
+    await seeLabels(manager, target.schema, [{ kind: 'activityType', id: String(st['typeId']), name: st['typeName'], at: s(st['updatedAt']) ?? event.time }]);
   }
 };
 

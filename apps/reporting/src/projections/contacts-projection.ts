@@ -42,7 +42,7 @@ const applyUser: Projector = async (event, manager, target) => {
     active: [b(st['active'], true), 'boolean'],
   });
   if (wrote) {
-    await upsertLabel(manager, target.schema, { kind: 'user', id: String(st['id']), name: String(st['name']), authoritative: true, at: s(st['updatedAt']) ?? event.time });
+    await upsertLabel(manager, target.schema, { kind: 'user', id: String(st['id']), name: String(st['name']), at: s(st['updatedAt']) ?? event.time });
   }
 };
 
@@ -57,7 +57,7 @@ const applyBranch: Projector = async (event, manager, target) => {
     active: [b(st['active'], true), 'boolean'],
   });
   if (wrote) {
-    await upsertLabel(manager, target.schema, { kind: 'branch', id: String(st['id']), name: String(st['name']), authoritative: true, at: event.time });
+    await upsertLabel(manager, target.schema, { kind: 'branch', id: String(st['id']), name: String(st['name']), at: event.time });
   }
 };
 

@@ -1,4 +1,7 @@
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent } from '@crm/events';
 import type { EventHandler } from '@crm/messaging';
+import { pipelineBatchHandler } from './opportunity-batch';
 import type { ConsumerSpec } from '@crm/service';
 import { ACTIVITIES_TOPICS, activitiesHandlers } from './activities-projection';
 import { CONTACTS_TOPICS, contactsHandlers } from './contacts-projection';
@@ -22,13 +25,38 @@ function bind(handlers: Record<string, Projector>, target: ProjectionTarget): Re
   return Object.fromEntries(Object.entries(handlers).map(([type, project]) => [type, (event, manager) => project(event, manager, target)]));
 }
 
+/** Events per transaction in the live consumers and the rebuild. */
+export const BATCH_SIZE = 200;
+
+/**
+ * How a batch of one source's events is applied: the pipeline's plain opportunity events
+ * set-wise, everything else one by one (all in the batch's transaction).
+ */
+export function batchProjector(source: string, target: ProjectionTarget): (events: CloudEvent[], manager: EntityManager) => Promise<void> {
+  const projection = PROJECTIONS.find((p) => p.name === source)!;
+  const handlers = projection.handlers as Record<string, Projector>;
+  if (source === 'reporting.pipeline') return pipelineBatchHandler(handlers, target);
+  return async (events, manager) => {
+    for (const event of events) await handlers[event.type]!(event, manager, target);
+  };
+}
+
+/** The projector for any event type, and the batch projector of its source. */
+export function sourceOf(type: string): string | undefined {
+  return PROJECTIONS.find((p) => type in p.handlers)?.name;
+}
+
 /** The live consumers (the reporting process), writing to `target`. */
 export function consumerSpecs(target: ProjectionTarget): ConsumerSpec[] {
-  return PROJECTIONS.map((p) => ({
-    name: p.name,
-    topics: [...p.topics],
-    handlers: bind(p.handlers, target),
-    partitionsConsumedConcurrently: 3,
-    beforeApply: takeRebuildLockShared,
-  }));
+  return PROJECTIONS.map((p) => {
+    const apply = batchProjector(p.name, target);
+    return {
+      name: p.name,
+      topics: [...p.topics],
+      handlers: bind(p.handlers, target),
+      partitionsConsumedConcurrently: 3,
+      beforeApply: takeRebuildLockShared,
+      batch: { maxEvents: BATCH_SIZE, handle: (events, manager) => apply(events.map((e) => e.event), manager) },
+    };
+  });
 }

@@ -21,7 +21,7 @@ const applyTeam: Projector = async (event, manager, target) => {
     active: [b(st['active'], true), 'boolean'],
   });
   if (wrote) {
-    await upsertLabel(manager, target.schema, { kind: 'team', id: String(st['id']), name: String(st['name']), authoritative: true, at: s(st['updatedAt']) ?? event.time });
+    await upsertLabel(manager, target.schema, { kind: 'team', id: String(st['id']), name: String(st['name']), at: s(st['updatedAt']) ?? event.time });
   }
 };
 
@@ -52,7 +52,6 @@ const applyStage: Projector = async (event, manager, target) => {
       id: String(st['id']),
       name: String(st['name']),
       sequence: typeof st['sequence'] === 'number' ? st['sequence'] : null,
-      authoritative: true,
       at: s(st['updatedAt']) ?? event.time,
     });
   }

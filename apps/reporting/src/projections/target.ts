@@ -24,7 +24,7 @@ export async function takeRebuildLockShared(manager: EntityManager): Promise<voi
 }
 
 /** Namespace of the per-record locks (two-int form: never conflicts with the one-bigint rebuild lock). */
-const RECORD_LOCK_SPACE = 731_057_519;
+export const RECORD_LOCK_SPACE = 731_057_519;
 
 /**
  * Given record ids, takes an exclusive transaction lock on each (sorted), so that events of
@@ -35,7 +35,7 @@ export async function enterProjection(manager: EntityManager, _target: Projectio
   const params: unknown[] = [];
   for (const id of [...new Set(recordIds)].sort()) {
     params.push(id);
-    locks.push(`pg_advisory_xact_lock(${RECORD_LOCK_SPACE}, hashtext($${params.length}))`);
+    locks.push(`pg_advisory_xact_lock(${RECORD_LOCK_SPACE}, hashtext($${params.length}::uuid::text))`);
   }
   if (locks.length > 0) await manager.query(`SELECT ${locks.join(', ')}`, params);
 }
@@ -52,6 +52,7 @@ export const READ_MODEL_TABLES = [
   'opportunity_cube',
   'opportunity_cube_team',
   'opportunity_cube_top',
+  'opportunity_cube_delta',
   'label',
   'team_rm',
   'stage_rm',

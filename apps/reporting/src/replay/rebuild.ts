@@ -3,7 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { dlqTopicOf, fromKafkaMessage, validateEvent, type CloudEvent } from '@crm/events';
 import { createKafka, ensureTopics, physicalTopic, type MessagingConfig } from '@crm/messaging';
 import type { Logger } from '@crm/runtime';
-import { ALL_HANDLERS, ALL_TOPICS } from '../projections';
+import { ALL_HANDLERS, ALL_TOPICS, BATCH_SIZE, batchProjector, sourceOf } from '../projections';
+import { compactCube } from '../projections/cube';
 import { CUBE_TIME_ZONE_SETTING, READ_MODEL_TABLES, REBUILD_LOCK_KEY, projectionTarget, type ProjectionTarget } from '../projections/target';
 
 export interface RebuildOptions {
@@ -75,14 +76,18 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     await consumer.run({
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const chunk = options.batchSize ?? 500;
+        const chunk = options.batchSize ?? BATCH_SIZE;
         for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += chunk) {
           const messages = batch.messages.slice(i, i + chunk);
-          await dataSource.transaction(async (manager) => {
-            for (const message of messages) {
-              await applyOne(manager, shadow, target, batch.topic, batch.partition, message, messaging, stats, logger);
-            }
-          });
+          const events = parse(messages, stats);
+          try {
+            await dataSource.transaction((manager) => applyBatch(manager, shadow, target, batch.topic, batch.partition, events, messaging, stats));
+          } catch (error) {
+            logger.warn({ err: error }, 'rebuild: batch failed; applying its events one by one');
+            await dataSource.transaction(async (manager) => {
+              for (const e of events) await applyOne(manager, shadow, target, batch.topic, batch.partition, e, messaging, stats, logger);
+            });
+          }
           const last = messages[messages.length - 1]!;
           resolveOffset(last.offset);
           processed.set(key(batch.topic, batch.partition), BigInt(last.offset) + 1n);
@@ -156,45 +161,97 @@ function caughtUp(goal: Offsets, processed: Offsets): boolean {
   return true;
 }
 
+interface Parsed {
+  event: CloudEvent;
+  offset: string;
+}
+
+/** The messages that are valid events of a type reporting applies (the others were dead-lettered live, or are not reporting's). */
+function parse(messages: { offset: string; key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> }[], stats: Stats): Parsed[] {
+  const parsed: Parsed[] = [];
+  for (const message of messages) {
+    let event: CloudEvent;
+    try {
+      event = fromKafkaMessage(message as Parameters<typeof fromKafkaMessage>[0]);
+      validateEvent(event);
+    } catch {
+      stats.invalid += 1;
+      continue;
+    }
+    if (!ALL_HANDLERS[event.type]) {
+      stats.skipped += 1;
+      continue;
+    }
+    parsed.push({ event, offset: message.offset });
+  }
+  return parsed;
+}
+
+type Stats = { applied: number; skipped: number; invalid: number; failed: number };
+
+const logicalOf = (messaging: MessagingConfig, topic: string) =>
+  messaging.topicPrefix && topic.startsWith(messaging.topicPrefix) ? topic.slice(messaging.topicPrefix.length) : topic;
+
+/** As the live consumer's batch: the chunk's inbox rows, then the same batch projector with the new events. */
+async function applyBatch(
+  manager: EntityManager,
+  shadow: string,
+  target: ProjectionTarget,
+  topic: string,
+  partition: number,
+  events: Parsed[],
+  messaging: MessagingConfig,
+  stats: Stats,
+): Promise<void> {
+  if (events.length === 0) return;
+  const inserted: { event_id: string }[] = await manager.query(
+    `INSERT INTO "${shadow}".inbox (event_id, event_type, topic, partition, "offset", event_time)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::timestamptz[])
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    [
+      events.map((e) => e.event.id),
+      events.map((e) => e.event.type),
+      events.map(() => logicalOf(messaging, topic)),
+      events.map(() => partition),
+      events.map((e) => e.offset),
+      events.map((e) => e.event.time),
+    ],
+  );
+  const fresh = new Set(inserted.map((r) => r.event_id));
+  const seen = new Set<string>();
+  const apply = events.filter((e) => fresh.has(e.event.id) && !seen.has(e.event.id) && seen.add(e.event.id)).map((e) => e.event);
+  // One source per topic: the batch projector of the first event's source covers them all.
+  const source = apply.length ? sourceOf(apply[0]!.type) : undefined;
+  if (source) await batchProjector(source, target)(apply, manager);
+  stats.applied += apply.length;
+}
+
+/** One event in its own savepoint: a failing one is skipped (the live consumer dead-lettered it). */
 async function applyOne(
   manager: EntityManager,
   shadow: string,
   target: ProjectionTarget,
   topic: string,
   partition: number,
-  message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> },
+  parsed: Parsed,
   messaging: MessagingConfig,
-  stats: { applied: number; skipped: number; invalid: number; failed: number },
+  stats: Stats,
   logger: Logger,
 ): Promise<void> {
-  let event: CloudEvent;
-  try {
-    event = fromKafkaMessage(message as Parameters<typeof fromKafkaMessage>[0]);
-    validateEvent(event);
-  } catch {
-    stats.invalid += 1; // the live consumer dead-lettered it already
-    return;
-  }
-  const handler = ALL_HANDLERS[event.type];
-  if (!handler) {
-    stats.skipped += 1;
-    return;
-  }
-  const logical = messaging.topicPrefix && topic.startsWith(messaging.topicPrefix) ? topic.slice(messaging.topicPrefix.length) : topic;
+  const { event } = parsed;
   await manager.query('SAVEPOINT replay_event');
   try {
     const inserted = await manager.query(
       `INSERT INTO "${shadow}".inbox (event_id, event_type, topic, partition, "offset", event_time)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [event.id, event.type, logical, partition, message.offset, event.time],
+      [event.id, event.type, logicalOf(messaging, topic), partition, parsed.offset, event.time],
     );
     if (inserted.length > 0) {
-      await handler(event, manager, target);
+      await ALL_HANDLERS[event.type]!(event, manager, target);
       stats.applied += 1;
     }
     await manager.query('RELEASE SAVEPOINT replay_event');
   } catch (error) {
-    // The live consumer dead-lettered what fails here too; the replay skips it the same way.
     await manager.query('ROLLBACK TO SAVEPOINT replay_event');
     stats.failed += 1;
     logger.warn({ err: error, type: event.type, id: event.id }, 'rebuild: event failed; skipped');
@@ -205,6 +262,7 @@ async function applyOne(
 async function swap(runner: QueryRunner, shadow: string): Promise<void> {
   await runner.startTransaction();
   try {
+    await compactCube(runner.manager, shadow);
     for (const table of READ_MODEL_TABLES) {
       await runner.query(`DROP TABLE reporting.${table}`);
       await runner.query(`ALTER TABLE "${shadow}".${table} SET SCHEMA reporting`);

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import type { Clock } from '@crm/runtime';
 import { isMonthAligned, type ReportFilter } from '../domain/report-filter';
-import { CUBE_LEVELS, type CubeColumn, type CubeLevel } from '../projections/cube';
+import { CUBE_LEVELS, cubeSource, type CubeColumn, type CubeLevel } from '../projections/cube';
 import { CUBE_TIME_ZONE_SETTING } from '../projections/target';
 import { missingRate } from './currency';
 import type { LabelKind } from '../projections/labels';
@@ -99,7 +99,7 @@ export class OpportunityAggregator {
           sum(c.n) FILTER (WHERE c.status = 'won') AS won_n, sum(c.n) FILTER (WHERE c.status = 'lost') AS lost_n,
           sum(c.expected_revenue) AS er, sum(c.prorated_revenue) AS pr, sum(c.expected_revenue) FILTER (WHERE c.status = 'won') AS won,
           sum(c.closed_n) AS closed_n, sum(c.close_seconds) AS close_seconds, sum(c.stage_n) AS stage_n, sum(c.stage_epoch) AS stage_epoch
-        FROM reporting.${level.table} c WHERE ${cubeWhere(sql, filter, user, level).join(' AND ')}
+        FROM ${cubeSource(level)} WHERE ${cubeWhere(sql, filter, user, level).join(' AND ')}
         GROUP BY ${positions} HAVING sum(c.n) <> 0`;
     } else {
       const tags = dims.some((d) => DIMENSIONS[d].tags)
