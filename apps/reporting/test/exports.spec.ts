@@ -12,7 +12,7 @@ import { dealerDataset } from './support/dealer-dataset';
 import { knownDataset } from './support/dataset';
 import { waitApplied } from './support/wait';
 
-const REQUEST = `mutation($input: RequestCrmExportInput!) { requestCrmExport(input: $input) { url path fileName format rowCount expiresAt } }`;
+const REQUEST = `mutation($input: RequestCrmExportInput!) { requestCrmExport(input: $input) { url path fileName format rowCount expiresAt newestEventAt } }`;
 
 const HEADERS = [
   'Creation Date', 'Branch', 'Branch Name', 'Number', 'Type', 'Subject', 'Contact Name', 'Company', 'Email', 'Phone', 'Stage', 'Status',
@@ -64,6 +64,7 @@ describe('Laporan CRM exports (CSV and XLSX) through a signed, expiring link, an
   it('exports XLSX that exceljs reads back cell by cell', async () => {
     const ticket = (await admin.data(REQUEST, { input: { ...ind01, format: 'XLSX' } })).requestCrmExport;
     expect(ticket).toMatchObject({ format: 'XLSX', rowCount: 5, fileName: 'Laporan-CRM-2026-03-15.xlsx', expiresAt: '2026-03-15T05:15:00.000Z' });
+    expect(ticket.newestEventAt).toBe('2026-03-12T03:00:00.000Z');
     expect(ticket.url).toBe(`${new URL(stack.subgraph('reporting').url).origin}${ticket.path}`);
     const response = await fetch(ticket.url);
     expect(response.status).toBe(200);
@@ -83,6 +84,8 @@ describe('Laporan CRM exports (CSV and XLSX) through a signed, expiring link, an
       });
     });
     expect(sheet.getRow(2).getCell(1).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet.getRow(2).getCell(15).numFmt).toBe('#,##0.00');
+    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
   });
 
   it('exports CSV with the same rows', async () => {

@@ -9,7 +9,9 @@ import { signExport } from '../domain/export-signing';
 import type { FollowUpConfig } from '../domain/follow-up-config';
 import { checkRange } from '../domain/report-filter';
 import type { FollowUpConfigService } from './follow-up-config-service';
+import { newestEventAt } from './freshness';
 import { OPPORTUNITY_SCOPE } from './opportunity-sql';
+import { OPPORTUNITY_REPORT_TOPICS } from './pipeline-analysis-service';
 import { dayEnd, dayStart, Sql } from './sql';
 
 export type ExportFormat = 'CSV' | 'XLSX';
@@ -52,6 +54,7 @@ export interface ExportTicket {
   fileName: string;
   rowCount: number;
   expiresAt: Date;
+  newestEventAt: Date | null;
 }
 
 interface ColumnSpec {
@@ -84,6 +87,15 @@ const BASE_COLUMNS: ColumnSpec[] = [
 ];
 
 type Cell = string | null;
+
+const HEADER_STYLE: Partial<ExcelJS.Style> = { font: { bold: true } };
+const CELL_STYLES: Record<ColumnSpec['kind'], Partial<ExcelJS.Style>> = {
+  text: {},
+  number: {},
+  money: { numFmt: '#,##0.00' },
+  datetime: { numFmt: 'yyyy-mm-dd hh:mm:ss' },
+  date: { numFmt: 'yyyy-mm-dd' },
+};
 
 const STATUS = { open: 'Open', won: 'Won', lost: 'Lost' } as Record<string, string>;
 const TYPE = { lead: 'Lead', opportunity: 'Opportunity' } as Record<string, string>;
@@ -164,7 +176,16 @@ export class ExportService {
     );
     const expires = expiresAt.getTime() / 1000;
     const path = `/exports/${id}?expires=${expires}&signature=${signExport(this.settings.secret, id, expires)}`;
-    return { id, url: `${this.settings.publicUrl()}${path}`, path, format: input.format, fileName: fileName(input.format, now), rowCount, expiresAt };
+    return {
+      id,
+      url: `${this.settings.publicUrl()}${path}`,
+      path,
+      format: input.format,
+      fileName: fileName(input.format, now),
+      rowCount,
+      expiresAt,
+      newestEventAt: await newestEventAt(this.dataSource, OPPORTUNITY_REPORT_TOPICS),
+    };
   }
 
   async load(id: string): Promise<{ user: AuthUser; params: ExportParams; format: ExportFormat; createdAt: Date } | null> {
@@ -250,17 +271,18 @@ export class ExportService {
     }
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     const sheet = workbook.addWorksheet('Laporan CRM', { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = columns.map((c, i) => ({
-      header: c.header,
-      key: `c${i}`,
-      width: c.width,
-      style: c.kind === 'datetime' ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : c.kind === 'date' ? { numFmt: 'yyyy-mm-dd' } : c.kind === 'money' ? { numFmt: '#,##0.00' } : {},
-    }));
-    sheet.getRow(1).font = { bold: true };
-    sheet.getRow(1).commit();
+    // No column styles: exceljs would copy them into every cell. One style object per kind,
+    // shared by every cell of that kind, which its style registry recognises at once.
+    sheet.columns = columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width }));
+    const header = sheet.getRow(1);
+    header.eachCell((cell) => (cell.style = HEADER_STYLE));
+    header.commit();
+    const styles = columns.map((c) => CELL_STYLES[c.kind]);
     for await (const batch of this.rows(user, p, config)) {
       for (const cells of batch) {
-        sheet.addRow(cells.map((value, i) => xlsxValue(columns[i]!.kind, value))).commit();
+        const row = sheet.addRow(cells.map((value, i) => xlsxValue(columns[i]!.kind, value)));
+        row.eachCell((cell, col) => (cell.style = styles[col - 1]!));
+        row.commit();
       }
       count += batch.length;
     }
@@ -275,8 +297,8 @@ export class ExportService {
  * zone, which is what the sheet shows), amounts and probabilities as numbers (an Excel cell is
  * a double anyway; the exact decimal stays in CSV), text as text.
  */
-function xlsxValue(kind: ColumnSpec['kind'], value: Cell): string | number | Date | null {
-  if (value === null || value === undefined) return null;
+function xlsxValue(kind: ColumnSpec['kind'], value: Cell): string | number | Date | undefined {
+  if (value === null || value === undefined) return undefined; // no cell at all
   switch (kind) {
     case 'datetime':
       return new Date(`${value.replace(' ', 'T')}Z`);
