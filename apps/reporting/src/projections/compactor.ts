@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@crm/runtime';
-import { compactCube } from './cube';
+import { compactCube, CUBE_DELTA } from './cube';
 
 /**
  * Folds the cube's pending deltas into its grains every `intervalMs` (when there are any), so
@@ -38,6 +38,8 @@ export class CubeCompactor {
   /** One compaction now (tests and the rebuild call it too). */
   async tick(): Promise<number> {
     try {
+      const [{ pending }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM "${this.schema}".${CUBE_DELTA}) AS pending`);
+      if (!pending) return 0;
       const folded = await this.dataSource.transaction((manager) => compactCube(manager, this.schema));
       this.folded += folded;
       return folded;
