@@ -20,7 +20,7 @@ export const pipelineModule: SubgraphModule<PipelineContext> = {
   typeDefs: loadTypeDefs(join(__dirname, 'schema.graphql')),
   entities: [],
   migrations,
-  publishes: [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.pipelineStage, TOPICS.pipelinePipeline],
+  publishes: [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.pipelineStage, TOPICS.pipelinePipeline, TOPICS.pipelineCurrencyRate],
   create(deps) {
     const scoring = new ScoringRepository();
     const services = {

@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
+import { reportingConfigFromEnv } from './config';
 import type { ReportingContext } from './context';
+import { exportRoute } from './http/export-route';
 import { migrations } from './migrations';
-import { contactsProjection } from './projections/contacts-projection';
+import { consumerSpecs } from './projections';
+import { CubeCompactor } from './projections/compactor';
+import { projectionTarget } from './projections/target';
 import { resolvers } from './resolvers';
-import { ContactReportService } from './services/contact-report-service';
+import { createServices } from './services';
 
 export const reportingModule: SubgraphModule<ReportingContext> = {
   name: 'reporting',
@@ -14,11 +18,21 @@ export const reportingModule: SubgraphModule<ReportingContext> = {
   migrations,
   publishes: [],
   create(deps) {
-    const contactReports = new ContactReportService(deps.dataSource);
+    const config = reportingConfigFromEnv();
+    let listeningAt = `http://127.0.0.1:${process.env['PORT'] ?? 4005}`;
+    const services = createServices(deps.dataSource, deps.clock, config, () => config.publicUrl ?? listeningAt);
+    const target = projectionTarget('reporting', config.defaultCurrency, config.cubeTimeZone);
+    const compactor = new CubeCompactor(deps.dataSource, 'reporting', config.cubeCompactionMs, deps.logger);
+    compactor.start();
     return {
       resolvers,
-      consumers: [contactsProjection],
-      context: (base) => ({ ...base, contactReports }),
+      consumers: consumerSpecs(target),
+      context: (base) => ({ ...base, services }),
+      routes: [exportRoute(services.exports, config.exportSecret, deps.clock, deps.logger)],
+      onListening: (serviceUrl) => {
+        listeningAt = new URL(serviceUrl).origin;
+      },
+      onStop: () => compactor.stop(),
     };
   },
 };

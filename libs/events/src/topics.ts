@@ -6,6 +6,7 @@ export const TOPICS = {
   pipelineOpportunity: 'crm.pipeline.opportunity',
   pipelineTeam: 'crm.pipeline.team',
   pipelineStage: 'crm.pipeline.stage',
+  pipelineCurrencyRate: 'crm.pipeline.currency_rate',
   pipelinePipeline: 'crm.pipeline.pipeline',
   activitiesActivity: 'crm.activities.activity',
   activitiesMeeting: 'crm.activities.meeting',

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { dlqTopicOf, fromKafkaMessage, validateEvent, type CloudEvent } from '@crm/events';
 import { backgroundTransaction } from '@crm/db';
 import type { Logger } from '@crm/runtime';
@@ -8,6 +8,13 @@ import { logicalTopic, physicalTopic, type MessagingConfig } from './config';
 
 /** Applies one event inside the inbox transaction; throw to retry, and finally dead-letter. */
 export type EventHandler = (event: CloudEvent, manager: EntityManager, meta: EventMeta) => Promise<void>;
+
+/**
+ * Applies several events (new ones only: the consumer has recorded them in the inbox) in one
+ * transaction, in their partition order. Throwing rolls the whole batch back; the consumer then
+ * applies its events one by one with the per-event handlers (retries, dead-lettering).
+ */
+export type BatchEventHandler = (events: { event: CloudEvent; meta: EventMeta }[], manager: EntityManager) => Promise<void>;
 
 export interface EventMeta {
   topic: string;
@@ -29,6 +36,16 @@ export interface EventConsumerOptions {
   /** Attempts before a message goes to `<topic>.dlq`. */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** Partitions applied in parallel (order per partition, hence per key, holds); default 1. */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * Batch mode: up to `maxEvents` messages of a partition in one transaction (one inbox insert,
+   * one commit) through `handle`. Per-event `handlers` still choose the types and are the
+   * fallback when a batch fails.
+   */
+  batch?: { maxEvents: number; handle: BatchEventHandler };
+  /** Runs first in each event's transaction, before the inbox insert (e.g. to take a lock). */
+  beforeApply?: (manager: EntityManager) => Promise<void>;
   /** Called after each applied event, outside the transaction (e.g. freshness metrics). */
   onApplied?: (event: CloudEvent) => void;
 }
@@ -78,7 +95,21 @@ export class EventConsumer {
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }
-    await consumer.run({ autoCommit: true, eachMessage: (payload) => this.handle(payload) });
+    const batch = this.options.batch;
+    if (batch) {
+      await consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.handleBatch(payload, batch),
+      });
+      return;
+    }
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachMessage: (payload) => this.handle(payload),
+    });
   }
 
   /** Resolves once the consumer has joined its group and been given partitions. */
@@ -108,6 +139,82 @@ export class EventConsumer {
       this.stats.skipped += 1;
       return;
     }
+    await this.applyWithRetries(topic, partition, message, event, handler, meta);
+  }
+
+  private async handleBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    mode: { maxEvents: number; handle: BatchEventHandler },
+  ): Promise<void> {
+    const topic = logicalTopic(this.options.config, batch.topic);
+    for (let start = 0; start < batch.messages.length; start += mode.maxEvents) {
+      if (!isRunning() || isStale()) return;
+      const messages = batch.messages.slice(start, start + mode.maxEvents);
+      const chunk: { event: CloudEvent; meta: EventMeta }[] = [];
+      for (const message of messages) {
+        const meta: EventMeta = { topic, partition: batch.partition, offset: message.offset };
+        let event: CloudEvent;
+        try {
+          event = fromKafkaMessage(message);
+          validateEvent(event);
+        } catch (error) {
+          await this.deadLetter(batch.topic, batch.partition, message, error);
+          continue;
+        }
+        if (this.options.handlers[event.type]) chunk.push({ event, meta });
+        else this.stats.skipped += 1;
+      }
+      if (chunk.length > 0) {
+        let applied: { event: CloudEvent; meta: EventMeta }[] | undefined;
+        try {
+          applied = await this.applyBatch(chunk, mode.handle);
+        } catch (error) {
+          this.options.logger.warn({ err: error, topic, partition: batch.partition, events: chunk.length }, 'batch failed; applying its events one by one');
+        }
+        if (applied) {
+          this.stats.applied += applied.length;
+          this.stats.duplicates += chunk.length - applied.length;
+          for (const { event } of applied) this.options.onApplied?.(event);
+        } else {
+          for (const { event, meta } of chunk) {
+            const message = messages.find((m) => m.offset === meta.offset)!;
+            await this.applyWithRetries(batch.topic, batch.partition, message, event, this.options.handlers[event.type]!, meta);
+          }
+        }
+      }
+      resolveOffset(messages[messages.length - 1]!.offset);
+      await heartbeat();
+    }
+  }
+
+  /** One transaction: the inbox rows of the chunk, then the batch handler with the new events. */
+  private async applyBatch(chunk: { event: CloudEvent; meta: EventMeta }[], handle: BatchEventHandler) {
+    const { dataSource, schema } = this.options;
+    return backgroundTransaction(dataSource, async (manager) => {
+      await this.options.beforeApply?.(manager);
+      const inserted: { event_id: string }[] = await manager.query(
+        `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, "offset", event_time)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::timestamptz[])
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [
+          chunk.map((c) => c.event.id),
+          chunk.map((c) => c.event.type),
+          chunk.map((c) => c.meta.topic),
+          chunk.map((c) => c.meta.partition),
+          chunk.map((c) => c.meta.offset),
+          chunk.map((c) => c.event.time),
+        ],
+      );
+      const fresh = new Set(inserted.map((r) => r.event_id));
+      // An event delivered twice within one chunk is applied once.
+      const seen = new Set<string>();
+      const events = chunk.filter((c) => fresh.has(c.event.id) && !seen.has(c.event.id) && seen.add(c.event.id));
+      if (events.length > 0) await handle(events, manager);
+      return events;
+    });
+  }
+
+  private async applyWithRetries(topic: string, partition: number, message: KafkaMessage, event: CloudEvent, handler: EventHandler, meta: EventMeta): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -133,6 +240,7 @@ export class EventConsumer {
   private async apply(event: CloudEvent, handler: EventHandler, meta: EventMeta): Promise<boolean> {
     const { dataSource, schema } = this.options;
     return backgroundTransaction(dataSource, async (manager) => {
+      await this.options.beforeApply?.(manager);
       const inserted = await manager.query(
         `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, "offset", event_time)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,

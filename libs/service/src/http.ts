@@ -8,6 +8,13 @@ export interface HealthCheck {
   check(): Promise<boolean>;
 }
 
+/** A route beside /graphql and /health (e.g. a file download), matched by path prefix. */
+export interface HttpRoute {
+  /** e.g. `/exports/`; matched with startsWith on the path. */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+}
+
 export interface HttpServerOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
   context: (req: IncomingMessage) => Promise<Ctx>;
@@ -18,6 +25,8 @@ export interface HttpServerOptions<Ctx extends BaseContext> {
   /** Most operations in one batched request (a JSON array body); more → 400 BATCH_LIMIT_EXCEEDED. */
   maxBatchSize?: number;
   onRequest?: (route: string, status: number, seconds: number) => void;
+  /** Extra routes, tried after the built-in ones. */
+  routes?: HttpRoute[];
 }
 
 export class BodyTooLargeError extends Error {}
@@ -82,7 +91,7 @@ export class HttpServer<Ctx extends BaseContext> {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://internal');
-    const route = url.pathname;
+    let route = url.pathname;
     this.inFlight += 1;
     try {
       if (route === '/health/live') {
@@ -94,6 +103,10 @@ export class HttpServer<Ctx extends BaseContext> {
         res.end(await this.options.metrics.metrics());
       } else if (route === '/graphql' || route === '/') {
         await this.graphql(req, res, url);
+      } else if (this.options.routes?.some((r) => route.startsWith(r.prefix))) {
+        const extra = this.options.routes.find((r) => route.startsWith(r.prefix))!;
+        route = extra.prefix;
+        await extra.handle(req, res, url);
       } else {
         sendJson(res, 404, { error: 'not found' });
       }

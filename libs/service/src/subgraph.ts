@@ -6,7 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse, type DocumentNode } from 'graphql';
-import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SERVICE_TOKEN_HEADER, authFromRequest, insecureSecretsWarning, type AuthUser, type ServiceName } from '@crm/auth';
@@ -23,13 +23,14 @@ import {
   messagingConfigFromEnv,
   physicalTopic,
   pingKafka,
+  type BatchEventHandler,
   type EventHandler,
   type MessagingConfig,
 } from '@crm/messaging';
 import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
 import { serviceOnlyGuard } from './admission';
 import { DeniedAttemptRecorder, deniedAttemptsPlugin } from './denied-attempts';
-import { HttpServer } from './http';
+import { HttpServer, type HttpRoute } from './http';
 
 /** What every resolver gets: the verified user and request identifiers. */
 export interface BaseContext {
@@ -60,6 +61,12 @@ export interface ConsumerSpec {
   name: string;
   topics: string[];
   handlers: Record<string, EventHandler>;
+  /** Partitions applied in parallel (order per partition, hence per key, holds); default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** Runs first in each event's transaction, before the inbox insert. */
+  beforeApply?: (manager: EntityManager) => Promise<void>;
+  /** Batch mode (see EventConsumerOptions.batch). */
+  batch?: { maxEvents: number; handle: BatchEventHandler };
 }
 
 export interface SubgraphParts<Ctx extends BaseContext> {
@@ -67,6 +74,12 @@ export interface SubgraphParts<Ctx extends BaseContext> {
   consumers?: ConsumerSpec[];
   /** Per-request context: DataLoaders and services bound to the caller. */
   context: (base: BaseContext) => Ctx;
+  /** HTTP routes beside /graphql and /health (e.g. downloads). */
+  routes?: HttpRoute[];
+  /** Called once the HTTP server listens, with its /graphql URL. */
+  onListening?: (serviceUrl: string) => void;
+  /** Called on stop, after the consumers stopped and before Postgres disconnects (background work). */
+  onStop?: () => Promise<void>;
 }
 
 export interface SubgraphModule<Ctx extends BaseContext> {
@@ -219,6 +232,9 @@ export async function startSubgraph<Ctx extends BaseContext>(
         logger,
         topics: spec.topics,
         handlers: spec.handlers,
+        partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
+        beforeApply: spec.beforeApply,
+        batch: spec.batch,
       }),
   );
   for (const consumer of consumers) await consumer.start();
@@ -319,9 +335,11 @@ export async function startSubgraph<Ctx extends BaseContext>(
     onRequest: (route, status, seconds) => {
       httpDuration.observe({ route, status: String(status) }, seconds);
     },
+    routes: parts.routes,
   });
   const port = await http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const serviceUrl = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
+  parts.onListening?.(serviceUrl);
   logger.info({ url: serviceUrl }, `${module.name} subgraph ready`);
 
   let stopping: Promise<void> | undefined;
@@ -342,6 +360,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
         await apollo.stop();
         await deniedAttempts.stop();
         for (const consumer of consumers) await consumer.stop();
+        await parts.onStop?.();
         await relay.stop();
         await dataSource.destroy();
         logger.info(`${module.name} subgraph stopped`);

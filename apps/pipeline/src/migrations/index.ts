@@ -3,6 +3,7 @@ import { PipelineCore1732500000000 } from './1732500000000-pipeline-core';
 import { ContactCopy1732500000001 } from './1732500000001-contact-copy';
 import { CacheVersions1732500000002 } from './1732500000002-cache-versions';
 import { OrderConfirmationMarksWon1732500000003 } from './1732500000003-order-confirmation-marks-won';
+import { PublishCurrencyRates1732500000004 } from './1732500000004-publish-currency-rates';
 
 /** In the order they apply. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   ContactCopy1732500000001,
   CacheVersions1732500000002,
   OrderConfirmationMarksWon1732500000003,
+  PublishCurrencyRates1732500000004,
 ];

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { requireRole, requireUser, type AuthUser } from '@crm/auth';
+import { requireRole, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition } from '@crm/graphql';
 import { envString, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -513,7 +513,7 @@ export class ConfigService {
   }
 
   async setCurrencyRate(input: { currency?: string | null; rate?: string | null; validFrom?: string | null }, ctx: BaseContext): Promise<CurrencyRate> {
-    requireUser(ctx);
+    requireRole(ctx, ['admin']);
     const rate = validateRate(input, rateDate(this.clock.now()));
     return this.tx(ctx, async (tx) => {
       await tx.manager.query(
@@ -521,6 +521,8 @@ export class ConfigService {
          ON CONFLICT (currency, valid_from) DO UPDATE SET rate = EXCLUDED.rate, created_at = EXCLUDED.created_at, created_by = EXCLUDED.created_by`,
         [rate.currency, rate.validFrom, rate.rate, tx.now, tx.user.id],
       );
+      // Reporting converts with the same rates: it keeps a copy from these events.
+      emit(tx, 'currency_rate', 'set', { id: rate.currency, currency: rate.currency, rate: rate.rate, validFrom: rate.validFrom });
       return { currency: rate.currency, validFrom: rate.validFrom, rate: rate.rate };
     });
   }

@@ -1,7 +1,9 @@
-import type { EntityManager } from 'typeorm';
 import { TOPICS, type CloudEvent, type StateEventData } from '@crm/events';
-import type { ConsumerSpec } from '@crm/service';
+import { isUuid } from '@crm/runtime';
 import { recordApplied } from './bookkeeping';
+import { upsertLabel } from './labels';
+import { b, s, strings, upsertVersioned } from './upsert';
+import type { Projector } from './target';
 
 interface ContactState {
   id: string;
@@ -13,24 +15,59 @@ interface ContactState {
 }
 
 /** Upserts the contact; an older version arriving late never overwrites a newer one. */
-async function applyContactState(event: CloudEvent, manager: EntityManager): Promise<void> {
+const applyContactState: Projector = async (event: CloudEvent, manager, target) => {
   const { state } = event.data as StateEventData<ContactState>;
   await manager.query(
-    `INSERT INTO reporting.contact_rm (id, name, email, version, created_at, updated_at)
+    `INSERT INTO "${target.schema}".contact_rm (id, name, email, version, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, version = EXCLUDED.version,
        updated_at = EXCLUDED.updated_at
-     WHERE reporting.contact_rm.version < EXCLUDED.version`,
+     WHERE contact_rm.version < EXCLUDED.version`,
     [state.id, state.name, state.email, state.version, state.createdAt, state.updatedAt],
   );
-  await recordApplied(manager, TOPICS.contactsContact, event);
-}
-
-export const contactsProjection: ConsumerSpec = {
-  name: 'reporting.contacts',
-  topics: [TOPICS.contactsContact],
-  handlers: {
-    'crm.contacts.contact.created.v1': applyContactState,
-    'crm.contacts.contact.updated.v1': applyContactState,
-  },
+  await recordApplied(manager, target.schema, TOPICS.contactsContact, event);
 };
+
+const applyUser: Projector = async (event, manager, target) => {
+  const st = (event.data as StateEventData<Record<string, unknown>>).state;
+  const wrote = await upsertVersioned(manager, `"${target.schema}".user_rm`, {
+    id: [st['id'], 'uuid'],
+    version: [st['version'], 'int'],
+    login: [st['login']],
+    name: [st['name']],
+    role: [st['role']],
+    branch_ids: [strings(st['branchIds']), 'text[]'],
+    team_ids: [strings(st['teamIds']).filter(isUuid), 'uuid[]'],
+    time_zone: [st['timeZone']],
+    active: [b(st['active'], true), 'boolean'],
+  });
+  if (wrote) {
+    await upsertLabel(manager, target.schema, { kind: 'user', id: String(st['id']), name: String(st['name']), at: s(st['updatedAt']) ?? event.time });
+  }
+};
+
+const applyBranch: Projector = async (event, manager, target) => {
+  const st = (event.data as StateEventData<Record<string, unknown>>).state;
+  const wrote = await upsertVersioned(manager, `"${target.schema}".branch_rm`, {
+    id: [st['id']],
+    version: [st['version'], 'int'],
+    name: [st['name']],
+    country_code: [s(st['countryCode'])],
+    time_zone: [s(st['timeZone'])],
+    active: [b(st['active'], true), 'boolean'],
+  });
+  if (wrote) {
+    await upsertLabel(manager, target.schema, { kind: 'branch', id: String(st['id']), name: String(st['name']), at: event.time });
+  }
+};
+
+export const contactsHandlers: Record<string, Projector> = {
+  'crm.contacts.contact.created.v1': applyContactState,
+  'crm.contacts.contact.updated.v1': applyContactState,
+  'crm.contacts.user.created.v1': applyUser,
+  'crm.contacts.user.updated.v1': applyUser,
+  'crm.contacts.branch.created.v1': applyBranch,
+  'crm.contacts.branch.updated.v1': applyBranch,
+};
+
+export const CONTACTS_TOPICS = [TOPICS.contactsContact, TOPICS.contactsUser, TOPICS.contactsBranch];

@@ -1,5 +1,5 @@
 import { nullableUuid } from '../schemas/common';
-import { opportunityState, pipelineState, stageChangedExtra, stageState, teamState } from '../schemas/pipeline';
+import { currencyRateState, opportunityState, pipelineState, stageChangedExtra, stageState, teamState } from '../schemas/pipeline';
 import { defineStateEvents } from './define';
 
 const ids = { type: 'array', items: { type: 'string', format: 'uuid' } };
@@ -37,5 +37,8 @@ export const PIPELINE_EVENTS = [
   ...defineStateEvents('pipeline', 'pipeline', 'Pipeline', pipelineState, {
     created: "A pipeline of a team was created (e.g. from a template such as the dealer's follow-up process).",
     updated: 'A pipeline changed (name, order, custom fields …).',
+  }),
+  ...defineStateEvents('pipeline', 'currency_rate', 'CurrencyRate', currencyRateState, {
+    set: 'An exchange rate was set (pipeline owns the rate table; reports convert with the same rates).',
   }),
 ];

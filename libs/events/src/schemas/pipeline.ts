@@ -127,3 +127,17 @@ export const stageState: JsonSchema = objectSchema(
   },
   ['id', 'name', 'version'],
 );
+
+/** crm.pipeline.currency_rate — the value of one unit of a currency in the reference currency, from a date on. */
+export const currencyRateState: JsonSchema = {
+  type: 'object',
+  properties: {
+    /** The currency code: rates are keyed by currency. */
+    id: { type: 'string', pattern: '^[A-Z]{3}$' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    rate: decimal,
+    validFrom: { type: 'string', format: 'date' },
+  },
+  required: ['id', 'currency', 'rate', 'validFrom'],
+  additionalProperties: true,
+};

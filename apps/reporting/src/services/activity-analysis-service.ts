@@ -1,0 +1,132 @@
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '@crm/auth';
+import { TOPICS } from '@crm/events';
+import { isUuid } from '@crm/runtime';
+import { badInput } from '@crm/graphql';
+import { parseGroupBy } from '../domain/group-by';
+import { checkRange } from '../domain/report-filter';
+import type { LabelKind } from '../projections/labels';
+import { newestEventAt } from './freshness';
+import { loadLabels } from './labels';
+import { dayEnd, dayStart, Sql, num } from './sql';
+
+export const ACTIVITY_DIMENSIONS = ['type', 'user', 'category', 'resourceType', 'team', 'branch', 'day', 'week', 'month'] as const;
+export type ActivityDimension = (typeof ACTIVITY_DIMENSIONS)[number];
+
+export interface ActivityFilterInput {
+  from?: string | null;
+  to?: string | null;
+  userIds?: string[] | null;
+  typeIds?: string[] | null;
+  teamIds?: string[] | null;
+  branchIds?: string[] | null;
+  resourceTypes?: string[] | null;
+  categories?: string[] | null;
+}
+
+const SPEC: Record<ActivityDimension, { sql: (tz: string) => string; label?: LabelKind; chronological?: boolean }> = {
+  type: { sql: () => 'a.type_id::text', label: 'activityType' },
+  user: { sql: () => 'COALESCE(a.assignee_id, a.done_by_id)::text', label: 'user' },
+  category: { sql: () => 'a.category' },
+  resourceType: { sql: () => 'a.resource_type' },
+  team: { sql: () => 'o.team_id::text', label: 'team' },
+  branch: { sql: () => 'COALESCE(a.branch_id, o.branch_id)', label: 'branch' },
+  day: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'YYYY-MM-DD')`, chronological: true },
+  week: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'IYYY-"W"IW')`, chronological: true },
+  month: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'YYYY-MM')`, chronological: true },
+};
+
+const uuids = (v: string[] | null | undefined, field: string) => {
+  if (!v) return null;
+  const bad = v.find((x) => !isUuid(x));
+  if (bad !== undefined) throw badInput(field, `"${bad}" is not an id`);
+  return v;
+};
+
+/**
+ * Done activities (only done ones count, as in Odoo's activity analysis), grouped by type,
+ * user, category, resource type, team, branch or period of completion; within the caller's
+ * scope (the assignee is the owner; the team and branch are the related opportunity's).
+ */
+export class ActivityAnalysisService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async activityAnalysis(user: AuthUser, args: { filter?: ActivityFilterInput | null; groupBy?: string[] | null }) {
+    const f = args.filter ?? {};
+    const range = checkRange(f.from, f.to, 'filter');
+    const dims = parseGroupBy(args.groupBy, ACTIVITY_DIMENSIONS, ['type']);
+    const sql = new Sql();
+    const tz = user.tz;
+    const where = [`a.status = 'done'`, 'a.done_at IS NOT NULL'];
+    if (range.from) where.push(`a.done_at >= ${dayStart(sql, range.from, tz)}`);
+    if (range.to) where.push(`a.done_at < ${dayEnd(sql, range.to, tz)}`);
+    const userIds = uuids(f.userIds, 'filter.userIds');
+    if (userIds) where.push(`COALESCE(a.assignee_id, a.done_by_id) = ANY(${sql.p(userIds, 'uuid[]')})`);
+    const typeIds = uuids(f.typeIds, 'filter.typeIds');
+    if (typeIds) where.push(`a.type_id = ANY(${sql.p(typeIds, 'uuid[]')})`);
+    const teamIds = uuids(f.teamIds, 'filter.teamIds');
+    if (teamIds) where.push(`o.team_id = ANY(${sql.p(teamIds, 'uuid[]')})`);
+    if (f.branchIds) where.push(`COALESCE(a.branch_id, o.branch_id) = ANY(${sql.p(f.branchIds, 'text[]')})`);
+    if (f.resourceTypes) where.push(`a.resource_type = ANY(${sql.p(f.resourceTypes, 'text[]')})`);
+    if (f.categories) where.push(`a.category = ANY(${sql.p(f.categories, 'text[]')})`);
+    where.push(sql.scope(user, { owner: 'a.assignee_id', team: 'o.team_id', branch: 'COALESCE(a.branch_id, o.branch_id)' }));
+    const dimCols = dims.map((d, i) => `${SPEC[d].sql.length > 0 ? SPEC[d].sql(sql.p(tz, 'text')) : SPEC[d].sql('')} AS d${i}`);
+    const dNames = dims.map((_, i) => `d${i}`);
+    const groupingSets = dims.length ? `GROUPING SETS ((${dNames.join(', ')}), ())` : '()';
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${[...dNames, dims.length ? `GROUPING(${dNames.join(', ')}) AS g` : '1 AS g'].join(', ')},
+         count(*)::int AS n,
+         count(*) FILTER (WHERE (a.done_at AT TIME ZONE ${sql.p(tz, 'text')})::date <= a.due_date)::int AS on_time,
+         (avg((a.done_at AT TIME ZONE ${sql.p(tz, 'text')})::date - a.due_date))::float8 AS delay
+       FROM (SELECT a.*, ${dimCols.length ? dimCols.join(', ') : '1 AS dummy'} FROM reporting.activity_rm a
+             LEFT JOIN reporting.opportunity_rm o ON o.id = a.opportunity_id
+             WHERE ${where.join(' AND ')}) a
+       GROUP BY ${groupingSets}`,
+      sql.params,
+    );
+    const measures = (r: Record<string, unknown>) => ({
+      count: num(r['n']),
+      onTime: num(r['on_time']),
+      late: num(r['n']) - num(r['on_time']),
+      avgDelayDays: r['delay'] === null ? null : Math.round(Number(r['delay']) * 100) / 100,
+    });
+    const groupRows = dims.length ? rows.filter((r) => Number(r['g']) === 0) : [];
+    const total = rows.find((r) => dims.length === 0 || Number(r['g']) !== 0);
+    const wanted: { kind: LabelKind; id: string }[] = [];
+    for (const r of groupRows) {
+      dims.forEach((d, i) => {
+        const v = r[`d${i}`];
+        if (SPEC[d].label && typeof v === 'string') wanted.push({ kind: SPEC[d].label!, id: v });
+      });
+    }
+    const labels = await loadLabels(this.dataSource, wanted);
+    const result = groupRows
+      .map((r) => ({
+        keys: dims.map((d, i) => {
+          const value = (r[`d${i}`] as string | null) ?? null;
+          const label = value === null ? 'None' : ((SPEC[d].label ? labels.get(`${SPEC[d].label}:${value}`)?.name : undefined) ?? value);
+          return { dimension: d, value, label };
+        }),
+        measures: measures(r),
+      }))
+      .sort((a, b) => {
+        for (let i = 0; i < dims.length; i += 1) {
+          const ka = a.keys[i]!;
+          const kb = b.keys[i]!;
+          if (ka.value === null || kb.value === null) {
+            if (ka.value !== kb.value) return ka.value === null ? 1 : -1;
+            continue;
+          }
+          const c = SPEC[dims[i]!].chronological ? ka.value.localeCompare(kb.value) : ka.label.localeCompare(kb.label) || ka.value.localeCompare(kb.value);
+          if (c !== 0) return c;
+        }
+        return 0;
+      });
+    return {
+      groupBy: dims,
+      rows: result,
+      total: total ? measures(total) : { count: 0, onTime: 0, late: 0, avgDelayDays: null },
+      newestEventAt: await newestEventAt(this.dataSource, [TOPICS.activitiesActivity, TOPICS.pipelineOpportunity]),
+    };
+  }
+}
