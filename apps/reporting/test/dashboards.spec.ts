@@ -59,7 +59,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
   });
 
   it('counts done activities only, by type, user and month, on time or late', async () => {
-    const q = `query($groupBy: [String!], $filter: ActivityFilter) { activityAnalysis(groupBy: $groupBy, filter: $filter) {
+    const q = `query($groupBy: [String!], $filter: ActivityAnalysisFilter) { activityAnalysis(groupBy: $groupBy, filter: $filter) {
       rows { keys { value label } measures { count onTime late avgDelayDays } } total { count onTime late avgDelayDays } newestEventAt } }`;
     const byType = (await admin.data(q, { groupBy: ['type'] })).activityAnalysis;
     expect(byType.rows).toEqual([
