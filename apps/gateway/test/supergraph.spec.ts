@@ -14,7 +14,7 @@ describe('supergraph', () => {
       name,
       url: `http://127.0.0.1/${name}`,
       typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-        input Filter { ${field}: String }
+        input Filter { shared: String ${field}: String }
         type Query { ${name}(filter: Filter): String }`),
     });
     expect(() => composeSchemas([subgraph('a', 'text'), subgraph('b', 'code')])).toThrow(/would drop fields[\s\S]*Filter/);
