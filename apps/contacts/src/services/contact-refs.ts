@@ -11,13 +11,14 @@ export interface ConfigLists {
   tags: Map<string, NamedInfo>;
 }
 
-/** Branches, occupations and tags: small configuration tables, read whole (3 queries). */
+/**
+ * Branches, occupations and tags: small configuration tables, read whole (3 queries, one after
+ * the other: a transaction's manager has one connection, which runs one query at a time).
+ */
 export async function loadConfigLists(manager: EntityManager): Promise<ConfigLists> {
-  const [branches, occupations, tags] = await Promise.all([
-    manager.query(`SELECT id, active, default_phone_country, customer_code_prefix, time_zone FROM contacts.branch`),
-    manager.query(`SELECT id, name, active FROM contacts.occupation`),
-    manager.query(`SELECT id, name, active FROM contacts.tag`),
-  ]);
+  const branches = await manager.query(`SELECT id, active, default_phone_country, customer_code_prefix, time_zone FROM contacts.branch`);
+  const occupations = await manager.query(`SELECT id, name, active FROM contacts.occupation`);
+  const tags = await manager.query(`SELECT id, name, active FROM contacts.tag`);
   return {
     branches: new Map(
       branches.map((b: Row) => [
@@ -68,10 +69,8 @@ export async function loadRefs(
   selfIds: string[],
   lists?: ConfigLists,
 ): Promise<ContactRefs & ConfigLists> {
-  const [config, parents, withCompanyChildren] = await Promise.all([
-    lists ? Promise.resolve(lists) : loadConfigLists(manager),
-    loadParents(manager, user, parentIds),
-    loadWithCompanyChildren(manager, selfIds),
-  ]);
+  const config = lists ?? (await loadConfigLists(manager));
+  const parents = await loadParents(manager, user, parentIds);
+  const withCompanyChildren = await loadWithCompanyChildren(manager, selfIds);
   return { ...config, parents, withCompanyChildren, defaultCountry };
 }

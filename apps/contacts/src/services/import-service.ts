@@ -337,10 +337,9 @@ export class ImportService {
     for (const list of byName.values()) for (const c of list) if (c.kind === 'company' && c.visible) parentIds.add(c.id);
     // The parents of the contacts rows may update (their parent stays unless the row names another).
     for (const r of found) if (r['parent_id']) parentIds.add(r['parent_id'] as string);
-    const [loadedParents, withCompanyChildren] = await Promise.all([
-      loadParents(manager, user, [...parentIds]),
-      loadWithCompanyChildren(manager, found.map((r) => r['id'] as string)),
-    ]);
+    // One connection in a transaction: one query at a time.
+    const loadedParents = await loadParents(manager, user, [...parentIds]);
+    const withCompanyChildren = await loadWithCompanyChildren(manager, found.map((r) => r['id'] as string));
     const parents = new Map<string, ParentInfo>(loadedParents);
     for (const info of state.fileParents.values()) parents.set(info.id, info);
     const refs: ContactRefs = { ...state.lists, parents, withCompanyChildren, defaultCountry: this.config.defaultCountry };
