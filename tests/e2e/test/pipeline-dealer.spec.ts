@@ -35,6 +35,12 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
     branch = stack.client(await testToken({ role: 'user_all', branchIds: ['SAM01'], tz: 'Asia/Makassar' }));
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
+    // The dealer's branch, as head office registers it in the contacts subgraph (the customer
+    // master refuses a contact of an unknown branch, and the branch event reaches the others).
+    await admin.data(
+      `mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { id } } }`,
+      { input: { id: 'SAM01', name: 'SAMARINDA', countryCode: 'ID', timeZone: 'Asia/Makassar', workshopOpensAt: '08:00', workshopClosesAt: '16:00' } },
+    );
   });
 
   afterAll(async () => {
@@ -98,8 +104,8 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
     const o = converted.convertToOpportunity.opportunity;
     expect(o).toMatchObject({ type: 'OPPORTUNITY', stage: { name: 'New' }, customer: { name: 'RESTU ANDIKA PRADANA PUTRA' } });
     expect(prop(o, 'occupation')).toBe('MAHASISWA');
-    const contact = await db.query('SELECT name FROM contacts.contact WHERE id = $1', [o.customer.id]);
-    expect(contact.rows).toEqual([{ name: 'RESTU ANDIKA PRADANA PUTRA' }]);
+    const contact = await db.query('SELECT name, branch_id FROM contacts.contact WHERE id = $1', [o.customer.id]);
+    expect(contact.rows).toEqual([{ name: 'RESTU ANDIKA PRADANA PUTRA', branch_id: 'SAM01' }]);
   });
 
   it('refuses Follow Up 1 without its date, rating and status, and changes nothing', async () => {
