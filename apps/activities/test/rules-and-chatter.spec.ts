@@ -66,6 +66,16 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     await env?.cleanup();
   });
 
+  it('lets a branch administrator set roles in their own branch only (libs/auth resolveBranch)', async () => {
+    const branchAdmin = stack.client(await testToken({ role: 'admin', branchIds: ['MAN01'] }));
+    const foreign = await branchAdmin.request(`mutation { setBranchRole(input: { branchId: "SAM01", role: "crm_admin", userId: "${sam.id}" }) { assignment { userId } } }`);
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const malformed = await api.request(`mutation { setBranchRole(input: { branchId: "SAM 01", role: "crm_admin", userId: "${sam.id}" }) { assignment { userId } } }`);
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    const roles = await api.data(`{ branchRoles(branchId: "SAM01") { role userId } }`);
+    expect(roles.branchRoles).toEqual([{ role: 'crm_admin', userId: ayu.id }]);
+  });
+
   it('ships the dealer rules as configuration', async () => {
     const { reminderRules } = await api.data(`{ reminderRules { id name resourceType dateField offsetDays offsetLabel atTime activityType { name } assignee assigneeRole conditions { field operator values } } }`);
     const byId = new Map(reminderRules.map((r: any) => [r.id, r]));
