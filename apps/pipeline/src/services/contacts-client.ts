@@ -17,7 +17,7 @@ export class ContactsClient {
 
   async createContact(
     user: AuthUser,
-    input: { name: string; email: string | null; branchId: string | null },
+    input: { name: string; email: string | null; branchId: string | null } & Partial<Record<'phone' | 'countryCode' | 'nationalId' | 'street' | 'city', string | null>>,
     traceparent: string | undefined,
   ): Promise<{ id: string; name: string }> {
     const token = await signAccessToken(user, '2m');
@@ -30,8 +30,8 @@ export class ContactsClient {
         headers,
         body: JSON.stringify({
           query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id name } } }',
-          // The customer joins the lead's branch (a several-branch user's lead names one).
-          variables: { input: { name: input.name, ...(input.email ? { email: input.email } : {}), ...(input.branchId ? { branchId: input.branchId } : {}) } },
+          // Only the fields the lead has (the customer joins the lead's branch).
+          variables: { input: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined && v !== '')) },
         }),
         signal: AbortSignal.timeout(10_000),
       });

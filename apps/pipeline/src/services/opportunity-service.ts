@@ -771,9 +771,21 @@ export class OpportunityService {
       // Check what can be checked first, so that no contact is created for a refused conversion.
       const lead = await this.run(ctx, (ws) => this.lock(ws, input.id, input.expectedVersion));
       lifecycle.assertAllowed(lead, 'convert');
+      // As Odoo prepares the partner from the lead: its name, e-mail, phone and country, plus the
+      // customer-master fields of the dealer's lead form (KTP, address), in the lead's branch.
+      const master = (key: string) => (typeof lead.properties[key] === 'string' && lead.properties[key] !== '' ? (lead.properties[key] as string) : null);
       const contact = await this.contacts.createContact(
         user,
-        { name: lead.companyName ?? lead.contactName ?? lead.name, email: lead.email, branchId: lead.branchId },
+        {
+          name: lead.companyName ?? lead.contactName ?? lead.name,
+          email: lead.email,
+          phone: lead.phone,
+          countryCode: lead.countryCode,
+          nationalId: master('nationalId'),
+          street: master('street'),
+          city: master('city'),
+          branchId: lead.branchId,
+        },
         ctx.traceparent,
       );
       createdCustomerId = contact.id;
