@@ -218,8 +218,15 @@ describe('activities subgraph: scheduling, due states, done and chaining (real P
       r: [{ __typename: 'Opportunity', id: other }],
     });
     expect(foreign._entities[0].activities).toEqual([]);
-    const forbidden = await asOwn.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: other, typeId: TYPES.call, dueDate: '2026-11-30' } });
-    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // A record they may not see is answered as an unknown one (a FORBIDDEN would reveal that it exists).
+    const hidden = await asOwn.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: other, typeId: TYPES.call, dueDate: '2026-11-30' } });
+    const unknown = await asOwn.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: uuidv7(), typeId: TYPES.call, dueDate: '2026-11-30' } });
+    expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resourceId' });
+    expect(hidden.errors?.[0]?.message.replace(other, 'ID')).toBe(unknown.errors?.[0]?.message.replace(/[0-9a-f-]{36}/, 'ID'));
+    const post = await asOwn.request(`mutation { postMessage(input: { resourceType: "Opportunity", resourceId: "${other}", body: "hi" }) { message { id } } }`);
+    expect(post.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resourceId' });
+    const chatter = await asOwn.data(`{ messages(resourceType: "Opportunity", resourceId: "${other}") { totalCount edges { node { id } } } }`);
+    expect(chatter.messages).toEqual({ totalCount: 0, edges: [] });
   });
 
   it('keeps an activity inside its record’s branch: no assignee from another branch, and an assignee sees it only there', async () => {

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { requireUser, type AuthUser } from '@crm/auth';
-import { badInput, forbidden, invalidTransition, notFound, parsePage, staleVersion, toConnection, type Connection, type PageArgs } from '@crm/graphql';
+import { badInput, invalidTransition, notFound, parsePage, staleVersion, toConnection, type Connection, type PageArgs } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isUuid, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -115,8 +115,7 @@ export class ActivityService {
   async schedule(input: ScheduleActivityInput, ctx: BaseContext): Promise<Activity> {
     const user = requireUser(ctx);
     const draft = validateScheduleInput(input);
-    const record = await this.resources.require(draft.resource.name, draft.resourceId);
-    if (!canSeeRecord(user, record)) throw forbidden(`you may not schedule activities on ${record.resourceType} ${record.resourceId}`);
+    const record = await this.resources.require(draft.resource.name, draft.resourceId, 'resourceId', (r) => canSeeRecord(user, r));
     const type = await this.activeType(this.dataSource, draft.typeId, draft.resource.name);
     const wanted = draft.assigneeId === undefined ? (type.defaultUserId ?? user.id) : draft.assigneeId;
     const assigneeId = await this.checkAssignee(this.dataSource, wanted, user, 'assigneeId', record.branchId);
