@@ -218,8 +218,46 @@ describe('activities subgraph: scheduling, due states, done and chaining (real P
       r: [{ __typename: 'Opportunity', id: other }],
     });
     expect(foreign._entities[0].activities).toEqual([]);
-    const forbidden = await asOwn.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: other, typeId: TYPES.call, dueDate: '2026-11-30' } });
-    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // A record they may not see is answered as an unknown one (a FORBIDDEN would reveal that it exists).
+    const hidden = await asOwn.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: other, typeId: TYPES.call, dueDate: '2026-11-30' } });
+    const unknown = await asOwn.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: uuidv7(), typeId: TYPES.call, dueDate: '2026-11-30' } });
+    expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resourceId' });
+    expect(hidden.errors?.[0]?.message.replace(other, 'ID')).toBe(unknown.errors?.[0]?.message.replace(/[0-9a-f-]{36}/, 'ID'));
+    const post = await asOwn.request(`mutation { postMessage(input: { resourceType: "Opportunity", resourceId: "${other}", body: "hi" }) { message { id } } }`);
+    expect(post.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resourceId' });
+    const chatter = await asOwn.data(`{ messages(resourceType: "Opportunity", resourceId: "${other}") { totalCount edges { node { id } } } }`);
+    expect(chatter.messages).toEqual({ totalCount: 0, edges: [] });
+  });
+
+  it('keeps an activity inside its record’s branch: no assignee from another branch, and an assignee sees it only there', async () => {
+    const samAgent = { id: uuidv7(), name: 'Ayu Lestari' };
+    const manAgent = { id: uuidv7(), name: 'Maria Lumenta' };
+    const deal = uuidv7();
+    await events.publish(
+      userEvent('created', { id: samAgent.id, name: samAgent.name, timeZone: 'Asia/Makassar', branchIds: ['SAM01'] }),
+      userEvent('created', { id: manAgent.id, name: manAgent.name, timeZone: 'Asia/Makassar', branchIds: ['MAN01'] }),
+      opportunityEvent('created', { id: deal, name: 'KPB 3 reminder', salespersonId: nyUser.id, branchId: 'SAM01' }),
+    );
+    await eventually(async () => {
+      const { rows } = await db.query(`SELECT (SELECT count(*) FROM activities.resource WHERE resource_id = $1)::int AS r, (SELECT count(*) FROM activities.user_profile WHERE id = ANY($2::uuid[]))::int AS u`, [deal, [samAgent.id, manAgent.id]]);
+      expect(rows[0]).toEqual({ r: 1, u: 2 });
+    });
+    const before = await counts();
+    const foreign = await api.request(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: deal, typeId: TYPES.call, dueDate: '2026-11-30', assigneeId: manAgent.id } });
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
+    expect(await counts()).toEqual(before);
+    const given = await api.data(SCHEDULE, { input: { resourceType: 'Opportunity', resourceId: deal, typeId: TYPES.call, dueDate: '2026-11-30', assigneeId: samAgent.id } });
+    const id = given.scheduleActivity.activity.id;
+    const moved = await api.request(`mutation { rescheduleActivity(input: { id: "${id}", assigneeId: "${manAgent.id}" }) { activity { id } } }`);
+    expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
+
+    // Ayu (user_own in SAM01) is not the deal's salesperson, but sees the activity she is given.
+    const ayu = stack.client(await testToken({ id: samAgent.id, role: 'user_own', branchIds: ['SAM01'] }));
+    const mine = `{ activities(first: 10) { totalCount edges { node { id } } } activity(id: "${id}") { id } }`;
+    expect(await ayu.data(mine)).toEqual({ activities: { totalCount: 1, edges: [{ node: { id } }] }, activity: { id } });
+    // The deal moves to Manado: the activity follows it out of her branch, and out of her sight.
+    await events.publish(opportunityEvent('updated', { id: deal, name: 'KPB 3 reminder', salespersonId: nyUser.id, branchId: 'MAN01', version: 2 }));
+    await eventually(async () => expect(await ayu.data(mine)).toEqual({ activities: { totalCount: 0, edges: [] }, activity: null }));
   });
 
   it('lists My Activities by due date with keyset pages and filters', async () => {

@@ -66,7 +66,19 @@ export function branchEvent(b: { id: string; name: string; timeZone: string }, a
     aggregate: 'branch',
     event: 'created',
     time: at,
-    state: { id: b.id, name: b.name, countryCode: 'ID', timeZone: b.timeZone, workshopOpensAt: '08:00', workshopClosesAt: '16:00', active: true, version: 1 },
+    // As the contacts subgraph publishes it (apps/contacts/src/services/branch-service.ts branchState).
+    state: {
+      id: b.id,
+      ...audit(1, at),
+      name: b.name,
+      countryCode: 'ID',
+      timeZone: b.timeZone,
+      workshopOpensAt: '08:00',
+      workshopClosesAt: '16:00',
+      defaultPhoneCountry: 'ID',
+      customerCodePrefix: 'BPA',
+      active: true,
+    },
   });
 }
 
@@ -115,13 +127,18 @@ export interface OpportunityFields {
   updatedBy?: string | null;
 }
 
-/** A crm.pipeline.opportunity event with the contract's full state (libs/events/src/schemas/pipeline.ts). */
+/**
+ * A crm.pipeline.opportunity event with the full state the real pipeline publishes
+ * (apps/pipeline/src/domain/opportunity.ts opportunityEventState): decimals as strings with
+ * two places, names beside ids, properties as the dealer template keys them.
+ */
 export function opportunityEvent(
   event: string,
   o: OpportunityFields,
   options: { at?: Date; changes?: Record<string, { from: unknown; to: unknown }>; extra?: Record<string, unknown> } = {},
 ): CloudEvent {
   const at = options.at ?? new Date();
+  const probability = o.probability ?? (o.status === 'won' ? '100.00' : o.status === 'lost' ? '0.00' : '10.00');
   return stateEvent({
     subgraph: 'pipeline',
     aggregate: 'opportunity',
@@ -140,18 +157,25 @@ export function opportunityEvent(
       companyName: null,
       email: null,
       phone: null,
+      countryCode: null,
       salespersonId: o.salespersonId ?? null,
       teamId: o.teamId ?? null,
+      teamName: null,
       pipelineId: null,
+      pipelineName: null,
       stageId: o.stageId ?? null,
       stageName: o.stageName ?? null,
       priority: 0,
-      expectedRevenue: o.expectedRevenue ?? '0',
+      expectedRevenue: o.expectedRevenue ?? '0.00',
       currency: 'IDR',
-      probability: o.probability ?? null,
-      proratedRevenue: null,
+      probability,
+      automatedProbability: probability,
+      probabilityManual: false,
+      proratedRevenue: '0.00',
       expectedClosing: o.expectedClosing ?? null,
       tagIds: [],
+      tagNames: [],
+      description: null,
       campaign: null,
       medium: null,
       source: null,
@@ -164,6 +188,7 @@ export function opportunityEvent(
       dateOpened: at.toISOString(),
       dateClosed: null,
       dateLastStageUpdate: at.toISOString(),
+      dateConversion: at.toISOString(),
       branchId: o.branchId ?? null,
       properties: o.properties ?? {},
     },

@@ -66,17 +66,27 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     await env?.cleanup();
   });
 
+  it('lets a branch administrator set roles in their own branch only (libs/auth resolveBranch)', async () => {
+    const branchAdmin = stack.client(await testToken({ role: 'admin', branchIds: ['MAN01'] }));
+    const foreign = await branchAdmin.request(`mutation { setBranchRole(input: { branchId: "SAM01", role: "crm_admin", userId: "${sam.id}" }) { assignment { userId } } }`);
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const malformed = await api.request(`mutation { setBranchRole(input: { branchId: "SAM 01", role: "crm_admin", userId: "${sam.id}" }) { assignment { userId } } }`);
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    const roles = await api.data(`{ branchRoles(branchId: "SAM01") { role userId } }`);
+    expect(roles.branchRoles).toEqual([{ role: 'crm_admin', userId: ayu.id }]);
+  });
+
   it('ships the dealer rules as configuration', async () => {
     const { reminderRules } = await api.data(`{ reminderRules { id name resourceType dateField offsetDays offsetLabel atTime activityType { name } assignee assigneeRole conditions { field operator values } } }`);
     const byId = new Map(reminderRules.map((r: any) => [r.id, r]));
-    expect(byId.get(DEALER_RULE_IDS.kpbSmsH7)).toMatchObject({ offsetLabel: 'H-7', dateField: 'properties.kpbExpiryDate', activityType: { name: 'SMS / WhatsApp' }, assignee: 'BRANCH_ROLE', assigneeRole: 'crm_admin' });
+    expect(byId.get(DEALER_RULE_IDS.kpbSmsH7)).toMatchObject({ offsetLabel: 'H-7', dateField: 'properties.kpbExpiry', activityType: { name: 'SMS / WhatsApp' }, assignee: 'BRANCH_ROLE', assigneeRole: 'crm_admin' });
     expect(byId.get(DEALER_RULE_IDS.kpbCallH3)).toMatchObject({ offsetLabel: 'H-3', activityType: { name: 'Call' } });
     expect(byId.get(DEALER_RULE_IDS.bookingDayCall)).toMatchObject({ offsetLabel: 'H', atTime: '08:00', resourceType: 'BookingService', dateField: 'bookingDate', conditions: [{ field: 'state', operator: 'IN', values: ['draft', 'posted'] }] });
     expect(byId.get(DEALER_RULE_IDS.thankYouH3)).toMatchObject({ offsetLabel: 'H+3', conditions: [{ field: 'state', operator: 'EQ', values: ['work_order_created'] }] });
   });
 
   it('KPB reminders H-7 and H-3 follow the opportunity’s expiry date and stop when it is won', async () => {
-    const o: OpportunityFields = { id: uuidv7(), name: 'Honda Vario 125 — KPB 1 follow-up', salespersonId: sam.id, branchId: 'SAM01', customerId: customer, properties: { kpbExpiryDate: '2026-12-01', kpbNumber: 1 } };
+    const o: OpportunityFields = { id: uuidv7(), name: 'Honda Vario 125 — KPB 1 follow-up', salespersonId: sam.id, branchId: 'SAM01', customerId: customer, properties: { kpbExpiry: '2026-12-01', kpbNumber: '1' } };
     await events.publish(opportunityEvent('created', o));
     const created = await eventually(async () => {
       const rows = await openOf(o.id);
@@ -88,10 +98,10 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
       { rule: 'KPB reminder call H-3', due: '2026-11-28', due_time: null, assignee_id: ayu.id, type: 'Call', summary: 'Reminder call: Honda Vario 125 — KPB 1 follow-up (KPB expires 2026-12-01)' },
     ]);
     // The expiry moves: both reminders move with it (rescheduled), nothing is duplicated.
-    await events.publish(opportunityEvent('updated', { ...o, version: 2, properties: { kpbExpiryDate: '2026-12-05', kpbNumber: 1 } }, { changes: { properties: { from: { kpbExpiryDate: '2026-12-01' }, to: { kpbExpiryDate: '2026-12-05' } } } }));
+    await events.publish(opportunityEvent('updated', { ...o, version: 2, properties: { kpbExpiry: '2026-12-05', kpbNumber: '1' } }, { changes: { properties: { from: { kpbExpiry: '2026-12-01' }, to: { kpbExpiry: '2026-12-05' } } } }));
     await eventually(async () => expect((await openOf(o.id)).map((r: any) => r.due)).toEqual(['2026-11-28', '2026-12-02']));
     // Won: the customer came; the reminders are cancelled by the rules.
-    await events.publish(opportunityEvent('won', { ...o, version: 3, status: 'won', properties: { kpbExpiryDate: '2026-12-05' } }, { changes: { status: { from: 'open', to: 'won' } } }));
+    await events.publish(opportunityEvent('won', { ...o, version: 3, status: 'won', properties: { kpbExpiry: '2026-12-05' } }, { changes: { status: { from: 'open', to: 'won' } } }));
     await eventually(async () => expect(await openOf(o.id)).toEqual([]));
     const reasons = await db.query(`SELECT cancel_reason, cancelled_by_rule FROM activities.activity WHERE resource_id = $1 ORDER BY due_date`, [o.id]);
     expect(reasons.rows).toEqual([
@@ -100,7 +110,7 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     ]);
     const chatter = await timeline('Opportunity', o.id);
     expect(chatter.map((m: any) => m.body)).toEqual(['Marked as won', null, 'Opportunity created']);
-    expect(chatter[1].trackedChanges.map((c: any) => c.text)).toEqual(['Kpb expiry date: 2026-12-01 → 2026-12-05']);
+    expect(chatter[1].trackedChanges.map((c: any) => c.text)).toEqual(['Kpb expiry: 2026-12-01 → 2026-12-05']);
     expect(chatter[0].trackedChanges.map((c: any) => c.text)).toEqual(['Status: Open → Won']);
   });
 
@@ -152,8 +162,8 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
         changes: { stageId: { from: o.stageId, to: qualified } },
         extra: { fromStageId: o.stageId, toStageId: qualified, fromStageName: 'New', toStageName: 'Qualified', secondsInPreviousStage: 3600, changedAt: new Date().toISOString() },
       }),
-      opportunityEvent('updated', { ...o, version: 3, stageId: qualified, stageName: 'Qualified', expectedRevenue: '100000000.00', salespersonId: sam.id, probability: '90' }, {
-        changes: { expectedRevenue: { from: '80000000.00', to: '100000000.00' }, salespersonId: { from: null, to: sam.id }, probability: { from: '30', to: '90' }, updatedAt: { from: 'a', to: 'b' } },
+      opportunityEvent('updated', { ...o, version: 3, stageId: qualified, stageName: 'Qualified', expectedRevenue: '100000000.00', salespersonId: sam.id, probability: '90.00' }, {
+        changes: { expectedRevenue: { from: '80000000.00', to: '100000000.00' }, salespersonId: { from: null, to: sam.id }, probability: { from: '30.00', to: '90.00' }, updatedAt: { from: 'a', to: 'b' } },
       }),
     );
     const chatter = await eventually(async () => {
@@ -166,7 +176,7 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     expect(chatter[0].trackedChanges).toEqual([
       { field: 'salespersonId', label: 'Salesperson', fromValue: null, toValue: JSON.stringify(sam.id), fromDisplay: null, toDisplay: sam.name, text: `Salesperson: — → ${sam.name}` },
       { field: 'expectedRevenue', label: 'Expected revenue', fromValue: '"80000000.00"', toValue: '"100000000.00"', fromDisplay: '80,000,000', toDisplay: '100,000,000', text: 'Expected revenue: 80,000,000 → 100,000,000' },
-      { field: 'probability', label: 'Probability', fromValue: '"30"', toValue: '"90"', fromDisplay: '30 %', toDisplay: '90 %', text: 'Probability: 30 % → 90 %' },
+      { field: 'probability', label: 'Probability', fromValue: '"30.00"', toValue: '"90.00"', fromDisplay: '30 %', toDisplay: '90 %', text: 'Probability: 30 % → 90 %' },
     ]);
     const posted = await readTopic(env.brokers, `${env.topicPrefix}crm.activities.message`, (ms) => ms.filter((m) => JSON.parse(m.value!).state.resourceId === o.id).length === 3);
     const stage = posted.map((m) => JSON.parse(m.value!).state).find((s) => s.sourceEventType?.endsWith('stage_changed.v1'));
@@ -195,7 +205,7 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
   });
 
   it('follows a user’s time zone change and cancels open activities of an archived record', async () => {
-    const o: OpportunityFields = { id: uuidv7(), name: 'Archive me', salespersonId: sam.id };
+    const o: OpportunityFields = { id: uuidv7(), name: 'Archive me', salespersonId: sam.id, branchId: 'SAM01' };
     await events.publish(opportunityEvent('created', o));
     const { scheduleActivity } = await api.data(
       `mutation($input: ScheduleActivityInput!) { scheduleActivity(input: $input) { activity { id state timeZone } } }`,

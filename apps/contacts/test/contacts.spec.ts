@@ -182,6 +182,21 @@ describe('contacts subgraph: the customer master on Postgres and Kafka', () => {
     await admin.data(UPDATE, { input: { id: restu.id, salespersonId: '01934d6e-0000-7000-8000-0000000000c1' } });
     const ownSees = await ownUser.data(`{ contacts(first: 100) { totalCount } }`);
     expect(ownSees.contacts.totalCount).toBe(1); // Pepper (unassigned); Restu belongs to another salesperson
+
+    // user_team: the contacts of their teams' salespeople too (issue 8: "all records of their teams").
+    const team = '01934d6e-0000-7000-8000-0000000000d1';
+    const mate = await admin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
+      input: { login: 'rina@daya.test', name: 'Rina', role: 'USER_OWN', branchIds: ['SAM01'], teamIds: [team] },
+    });
+    await admin.data(UPDATE, { input: { id: restu.id, salespersonId: mate.createUser.user.id } });
+    const teamUser = stack.client(await testToken({ role: 'user_team', branchIds: ['SAM01'], teamIds: [team] }));
+    const teamSees = await teamUser.data(`{ contacts(first: 100) { totalCount edges { node { id } } } contact(id: "${restu.id}") { id } }`);
+    expect(teamSees.contacts.edges.map((e: any) => e.node.id).sort()).toEqual([ids['pepper'], restu.id].sort());
+    expect(teamSees.contacts.totalCount).toBe(2);
+    expect(teamSees.contact).toEqual({ id: restu.id });
+    const otherTeam = stack.client(await testToken({ role: 'user_team', branchIds: ['SAM01'], teamIds: ['01934d6e-0000-7000-8000-0000000000d2'] }));
+    expect(await otherTeam.data(`{ contacts(first: 100) { totalCount } contact(id: "${restu.id}") { id } }`)).toEqual({ contacts: { totalCount: 1 }, contact: null });
+    expect((await ownUser.data(`{ contacts(first: 100) { totalCount } }`)).contacts.totalCount).toBe(1);
   });
 
   it('publishes branches on crm.contacts.branch and rejects bad ones', async () => {

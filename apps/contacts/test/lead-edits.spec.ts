@@ -46,7 +46,7 @@ describe('a lead’s edits update the customer master (seed 002)', () => {
     const eventId = await publish(id, {
       phone: { from: '0', to: '0852-9423-3849' },
       email: { from: null, to: 'not-an-email' },
-      properties: { from: {}, to: { ktp: '3258901108930008', street: 'JL. TIRTA AYU', city: 'Indramayu' } },
+      properties: { from: {}, to: { nationalId: '3258901108930008', street: 'JL. TIRTA AYU', city: 'Indramayu' } },
     });
     const contact = await eventually(async () => {
       const data = await api.data(`query($id: ID!) { contact(id: $id) { phone nationalId street city email version updatedBy } }`, { id });

@@ -81,11 +81,33 @@ describe('pipeline record scope (integration)', () => {
   it('limits branch users to their branches, and their records to them', async () => {
     const list = await branchUser.data(`{ opportunities { edges { node { name branchId } } } }`);
     expect(list.opportunities.edges.map((e: any) => e.node.branchId)).toEqual(['SAM01', 'SAM01']);
+    // libs/auth resolveBranch: a foreign branch is FORBIDDEN, a malformed one BAD_USER_INPUT, and a
+    // several-branch user must choose — nothing written in each case.
+    const countAll = async () => (await admin.data(`{ opportunities(filter: { archived: ALL }) { totalCount } }`)).opportunities.totalCount;
+    const before = await countAll();
     const foreign = await branchUser.request(`mutation { createOpportunity(input: { name: "x", branchId: "MAN01" }) { opportunity { id } } }`);
-    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
-    const own = await branchUser.data(`mutation { createOpportunity(input: { name: "branch deal" }) { opportunity { branchId number } } }`);
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const malformed = await branchUser.request(`mutation { createOpportunity(input: { name: "x", branchId: "SAM 01" }) { opportunity { id } } }`);
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    const twoBranches = stack.client(await testToken({ role: 'user_all', branchIds: ['SAM01', 'MAN01'] }));
+    const ambiguous = await twoBranches.request(`mutation { createOpportunity(input: { name: "x" }) { opportunity { id } } }`);
+    expect(ambiguous.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    expect(await countAll()).toBe(before);
+    const chosen = await twoBranches.data(`mutation { createOpportunity(input: { name: "Manado deal", branchId: "man01" }) { opportunity { branchId } } }`);
+    expect(chosen.createOpportunity.opportunity.branchId).toBe('MAN01');
+    const own = await branchUser.data(`mutation { createOpportunity(input: { name: "branch deal" }) { opportunity { id branchId number version } } }`);
     expect(own.createOpportunity.opportunity.branchId).toBe('SAM01');
     expect(own.createOpportunity.opportunity.number).toMatch(/^LDS\/SAM01\/\d{4}\/00003$/);
+    // Edits: moving it to a foreign branch is FORBIDDEN, clearing it BAD_USER_INPUT; head office may clear it.
+    const { id, version } = own.createOpportunity.opportunity;
+    const away = await branchUser.request(`mutation { updateOpportunity(input: { id: "${id}", branchId: "MAN01" }) { opportunity { id } } }`);
+    expect(away.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const cleared = await branchUser.request(`mutation { updateOpportunity(input: { id: "${id}", branchId: null }) { opportunity { id } } }`);
+    expect(cleared.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    const unchanged = await admin.data(`{ opportunity(id: "${id}") { branchId version } }`);
+    expect(unchanged.opportunity).toEqual({ branchId: 'SAM01', version });
+    const byHeadOffice = await admin.data(`mutation { updateOpportunity(input: { id: "${id}", branchId: null }) { opportunity { branchId } } }`);
+    expect(byHeadOffice.updateOpportunity.opportunity.branchId).toBeNull();
   });
 
   it('lets only administrators configure', async () => {

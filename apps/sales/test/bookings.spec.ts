@@ -139,13 +139,22 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
     [{ serviceHour: 7, serviceMinute: 45 }, 'serviceHour'],
     [{ bookingDate: '2026-11-22' }, 'bookingDate'],
     [{ serviceHour: 25 }, 'serviceHour'],
-    [{ branchId: 'SAM01' }, 'branchId'],
+    [{ branchId: 'MAN 01' }, 'branchId'],
     [{ serviceType: 'KPB5' }, null],
   ])('refuses %j and changes nothing', async (patch, field) => {
     const before = await counts();
     const result = await api.request(CREATE, { input: { ...base, opportunityId: won, ...patch } });
     if (field) expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     else expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT'); // enum checked by GraphQL itself
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a branch that is not the user’s with FORBIDDEN (libs/auth resolveBranch), on create and on edit, and changes nothing', async () => {
+    const before = await counts();
+    const foreign = await api.request(CREATE, { input: { ...base, opportunityId: won, branchId: 'SAM01' } });
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const moved = await api.request(UPDATE, { input: { id: booking.id, branchId: 'SAM01' } });
+    expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
     expect(await counts()).toEqual(before);
   });
 

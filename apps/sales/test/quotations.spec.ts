@@ -411,8 +411,14 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
     const before = await counts();
     const foreign = await api.request(CREATE, { input: { customerId: avengers, currency: 'USD', lines: [{ productId: chair, quantity: '2' }] } });
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lines.0.unitPrice' });
+    // libs/auth resolveBranch: foreign → FORBIDDEN; a several-branch user must choose; malformed → BAD_USER_INPUT.
     const elsewhere = await api.request(CREATE, { input: { customerId: avengers, branchId: 'SAM01' } });
-    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const twoBranches = stack.client(await testToken({ role: 'user_own', id: branchUser, branchIds: ['JKT01', 'SAM01'], teamIds: [team] }));
+    const ambiguous = await twoBranches.request(CREATE, { input: { customerId: avengers } });
+    expect(ambiguous.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    const malformed = await api.request(CREATE, { input: { customerId: avengers, branchId: 'JKT 01' } });
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
     expect(await counts()).toEqual(before);
 
     const created = await api.data(CREATE, {
@@ -437,6 +443,10 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
       amountTax: '11.00',
       amountTotal: '111.01',
     });
+    const moved = await api.request(UPDATE, { input: { id: q.id, branchId: 'SAM01' } });
+    expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    const cleared = await api.request(UPDATE, { input: { id: q.id, branchId: null } });
+    expect(cleared.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
     const yen = await api.data(UPDATE, { input: { id: q.id, expectedVersion: 1, currency: 'JPY' } });
     expect(yen.updateQuotation.quotation).toMatchObject({ currency: 'JPY', amountUntaxed: '100', amountTax: '11', amountTotal: '111', version: 2 });
 

@@ -41,7 +41,11 @@ const audit = (version: number, at = new Date()) => ({
   updatedBy: null,
 });
 
-/** A full crm.pipeline.opportunity state as the contract describes it. */
+/**
+ * A full crm.pipeline.opportunity state as the real pipeline publishes it
+ * (apps/pipeline/src/domain/opportunity.ts opportunityEventState): decimals with two places,
+ * names beside ids, the branch, the number and the dealer template's properties (engineNumber …).
+ */
 export function opportunity(overrides: Record<string, unknown> & { id: string; version: number }): { id: string } & Record<string, unknown> {
   return {
     ...audit(overrides.version),
@@ -53,18 +57,25 @@ export function opportunity(overrides: Record<string, unknown> & { id: string; v
     companyName: 'PT Avengers Initiative',
     email: null,
     phone: null,
+    countryCode: null,
     salespersonId: null,
     teamId: null,
+    teamName: null,
     pipelineId: null,
+    pipelineName: null,
     stageId: null,
     stageName: 'Proposition',
     priority: 3,
-    expectedRevenue: '100000000',
+    expectedRevenue: '100000000.00',
     currency: 'IDR',
-    probability: '90',
-    proratedRevenue: '90000000',
+    probability: '90.00',
+    automatedProbability: '60.00',
+    probabilityManual: true,
+    proratedRevenue: '90000000.00',
     expectedClosing: null,
     tagIds: [],
+    tagNames: [],
+    description: null,
     campaign: null,
     medium: null,
     source: null,
@@ -77,6 +88,7 @@ export function opportunity(overrides: Record<string, unknown> & { id: string; v
     dateOpened: null,
     dateClosed: null,
     dateLastStageUpdate: null,
+    dateConversion: null,
     branchId: null,
     properties: {},
     ...overrides,
@@ -92,7 +104,22 @@ export function teamEvent(event: 'created' | 'updated', state: { id: string; ver
     subgraph: 'pipeline',
     aggregate: 'team',
     event,
-    state: { ...audit(state.version), leaderId: null, memberIds: [], invoicingTarget: null, currency: 'IDR', useLeads: true, active: true, ...state },
+    // As the pipeline publishes it (apps/pipeline/src/repositories/config-rows.ts teamEventState).
+    state: {
+      ...audit(state.version),
+      leaderId: null,
+      memberIds: [],
+      emailAlias: null,
+      invoicingTarget: null,
+      currency: 'IDR',
+      useLeads: true,
+      orderConfirmationMarksWon: false,
+      scoringFields: [],
+      sequence: 10,
+      isDefault: false,
+      active: true,
+      ...state,
+    },
     time: new Date(),
   });
 }
@@ -112,7 +139,17 @@ export function branchEvent(state: { id: string; name: string; timeZone: string 
     subgraph: 'contacts',
     aggregate: 'branch',
     event: version === 1 ? 'created' : 'updated',
-    state: { countryCode: 'ID', workshopOpensAt: null, workshopClosesAt: null, active: true, version, ...state },
+    // As the contacts subgraph publishes it (apps/contacts/src/services/branch-service.ts branchState).
+    state: {
+      ...audit(version),
+      countryCode: 'ID',
+      workshopOpensAt: null,
+      workshopClosesAt: null,
+      defaultPhoneCountry: 'ID',
+      customerCodePrefix: 'BPA',
+      active: true,
+      ...state,
+    },
     time: new Date(),
   });
 }

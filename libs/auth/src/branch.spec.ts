@@ -38,6 +38,14 @@ describe('resolveBranch (seed 002: a branch login fills the branch itself)', () 
     expect(resolveBranch(user([]), null)).toBeNull();
     expect(codeOf(() => resolveBranch(user([]), null, { required: true }))).toEqual(['BAD_USER_INPUT', 'branchId']);
   });
+
+  it('on an edit, null clears the branch for head office and is refused to a branch user', () => {
+    expect(resolveBranch(user([]), null, { edit: true })).toBeNull();
+    expect(codeOf(() => resolveBranch(user([]), null, { edit: true, required: true }))).toEqual(['BAD_USER_INPUT', 'branchId']);
+    expect(codeOf(() => resolveBranch(user(['SAM01']), null, { edit: true }))).toEqual(['BAD_USER_INPUT', 'branchId']);
+    expect(resolveBranch(user(['SAM01']), 'sam01', { edit: true })).toBe('SAM01');
+    expect(codeOf(() => resolveBranch(user(['SAM01']), 'MAN01', { edit: true }))).toEqual(['FORBIDDEN', 'branchId']);
+  });
 });
 
 describe('scopeFor', () => {

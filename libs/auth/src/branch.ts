@@ -20,6 +20,12 @@ export interface ResolveBranchOptions {
   field?: string;
   /** A record that must carry a branch: head office has to name one. */
   required?: boolean;
+  /**
+   * An edit of an existing record's branch: an explicit null clears it instead of filling it
+   * from the user — head office only (unless `required`); a branch user's records keep one of
+   * their branches (BAD_USER_INPUT). Callers leave the branch alone when the input omits it.
+   */
+  edit?: boolean;
 }
 
 function badInput(field: string, message: string): GraphQLError {
@@ -34,12 +40,18 @@ function badInput(field: string, message: string): GraphQLError {
  * - omitted, head office → null (or BAD_USER_INPUT when `required`);
  * - given but malformed → BAD_USER_INPUT;
  * - given and not one of a branch user's branches → FORBIDDEN (never written elsewhere);
- * - given, head office → accepted.
+ * - given, head office → accepted;
+ * - with `edit`, null clears the branch (head office) or is refused (branch user: BAD_USER_INPUT).
  * Subgraphs that keep a branch list check the code exists themselves (NOT_FOUND / BAD_USER_INPUT).
  */
 export function resolveBranch(user: AuthUser, requested: string | null | undefined, options: ResolveBranchOptions = {}): string | null {
   const field = options.field ?? 'branchId';
   const code = normalizeBranchCode(requested);
+  if (code === null && options.edit) {
+    if (!isHeadOffice(user)) throw badInput(field, `your records belong to one of your branches (${user.branchIds.join(', ')})`);
+    if (options.required) throw badInput(field, 'a branch is required');
+    return null;
+  }
   if (code === null) {
     if (user.branchIds.length === 1) return user.branchIds[0]!;
     if (user.branchIds.length > 1) {

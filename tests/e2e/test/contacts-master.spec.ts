@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { createTestEnv, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { contactsStep } from '../../../tools/demo/steps/contacts';
 import { pipelineStep } from '../../../tools/demo/steps/pipeline';
+import { usersStep } from '../../../tools/demo/steps/users';
 import { startFullStack } from '../src/full-stack';
 
 async function footprint(db: Client): Promise<unknown> {
@@ -20,9 +21,13 @@ describe('contacts through the gateway: the customer master', () => {
   beforeAll(async () => {
     env = await createTestEnv('contactsmaster');
     stack = await startFullStack(env);
-    api = stack.client(await testToken({ role: 'admin' }));
+    // The demo runs as a real administrator (its users step starts from `me`).
+    const bootstrap = stack.client(await testToken({ role: 'admin' }));
+    const admin = await bootstrap.data(`mutation { createUser(input: { login: "admin@crm.demo", name: "Demo Administrator", role: ADMIN }) { user { id } } }`);
+    api = stack.client(await testToken({ role: 'admin', id: admin.createUser.user.id }));
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
+    await usersStep.run({ api, ids });
     await contactsStep.run({ api, ids });
     await pipelineStep.run({ api, ids });
   });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { ManualClock } from '@crm/runtime';
-import { createTestEnv, readTopic, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { createTestEnv, eventually, readTopic, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { startFullStack } from '../src/full-stack';
 
 /**
@@ -23,6 +23,7 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
   let pipelineId: string;
   let stages: Record<string, string>;
   let id: string;
+  let customerId: string;
 
   const prop = (o: any, key: string) => o.properties.find((p: any) => p.key === key)?.value ?? null;
 
@@ -35,6 +36,12 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
     branch = stack.client(await testToken({ role: 'user_all', branchIds: ['SAM01'], tz: 'Asia/Makassar' }));
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
+    // The dealer's branch, as head office registers it in the contacts subgraph (the customer
+    // master refuses a contact of an unknown branch, and the branch event reaches the others).
+    await admin.data(
+      `mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { id } } }`,
+      { input: { id: 'SAM01', name: 'SAMARINDA', countryCode: 'ID', timeZone: 'Asia/Makassar', workshopOpensAt: '08:00', workshopClosesAt: '16:00' } },
+    );
   });
 
   afterAll(async () => {
@@ -98,8 +105,37 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
     const o = converted.convertToOpportunity.opportunity;
     expect(o).toMatchObject({ type: 'OPPORTUNITY', stage: { name: 'New' }, customer: { name: 'RESTU ANDIKA PRADANA PUTRA' } });
     expect(prop(o, 'occupation')).toBe('MAHASISWA');
-    const contact = await db.query('SELECT name FROM contacts.contact WHERE id = $1', [o.customer.id]);
-    expect(contact.rows).toEqual([{ name: 'RESTU ANDIKA PRADANA PUTRA' }]);
+    const contact = await db.query('SELECT name, branch_id, phone FROM contacts.contact WHERE id = $1', [o.customer.id]);
+    // The new customer takes the lead's branch and phone (as Odoo prepares the partner from the lead).
+    expect(contact.rows).toEqual([{ name: 'RESTU ANDIKA PRADANA PUTRA', branch_id: 'SAM01', phone: '+6285845164510' }]);
+    customerId = o.customer.id;
+  });
+
+  it('sends the branch’s corrections of phone, KTP and address on the lead to the customer master (seed 002, real events)', async () => {
+    await branch.data(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, {
+      input: {
+        id,
+        phone: '0852 9423 3849',
+        properties: [
+          { key: 'nationalId', value: '6472020504010003' },
+          { key: 'street', value: 'JL. P. SURYANATA GG. MAWAR NO. 12' },
+          { key: 'city', value: 'Samarinda' },
+        ],
+      },
+    });
+    const master = await eventually(async () => {
+      const c = (await admin.data(`query($id: ID!) { contact(id: $id) { phone phoneEntered nationalId street city version } }`, { id: customerId })).contact;
+      expect(c.version).toBe(2);
+      return c;
+    });
+    expect(master).toEqual({
+      phone: '+6285294233849',
+      phoneEntered: '0852 9423 3849',
+      nationalId: '6472020504010003',
+      street: 'JL. P. SURYANATA GG. MAWAR NO. 12',
+      city: 'Samarinda',
+      version: 2,
+    });
   });
 
   it('refuses Follow Up 1 without its date, rating and status, and changes nothing', async () => {
@@ -197,6 +233,7 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
       'created.v1',
       'stage_changed.v1',
       'converted.v1',
+      'updated.v1',
       'stage_changed.v1',
       'updated.v1',
       'stage_changed.v1',
@@ -206,13 +243,13 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
     ]);
     const converted = JSON.parse(messages[2]!.value!);
     expect(converted.createdCustomerId).toBe(converted.state.customerId);
-    const fu1 = JSON.parse(messages[3]!.value!);
+    const fu1 = JSON.parse(messages[4]!.value!);
     expect(fu1).toMatchObject({
       fromStageName: 'New',
       toStageName: 'Follow Up 1',
       state: { branchId: 'SAM01', properties: { followUp1: '2020-07-11', nextPlanFollowUp2: '2020-07-18', prospectRating: 'COLD', customerStatus: 'TERHUBUNG' } },
       changes: { 'properties': { to: expect.objectContaining({ nextPlanFollowUp2: '2020-07-18' }) } },
     });
-    expect(JSON.parse(messages[6]!.value!).secondsInPreviousStage).toBe(7 * 24 * 3600);
+    expect(JSON.parse(messages[7]!.value!).secondsInPreviousStage).toBe(7 * 24 * 3600);
   });
 });

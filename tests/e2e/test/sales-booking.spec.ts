@@ -1,32 +1,18 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { stateEvent, toKafkaRecord, validateEvent, type CloudEvent } from '@crm/events';
 import { ManualClock } from '@crm/runtime';
 import { createTestEnv, eventually, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { startFullStack } from '../src/full-stack';
 
 /**
  * Seed 002's tail through the gateway: a won opportunity → Create Booking Service → posted →
- * work order created. The opportunity and the customer come from the real pipeline and
- * contacts subgraphs; the branch (with its workshop hours) and "mark won" are published as
- * contract events until the contacts and pipeline subgraphs provide them (see apps/sales/README.md).
+ * work order created. Every fact comes from its real owner: the branch with its workshop hours
+ * from the contacts subgraph (createBranch → crm.contacts.branch), the customer from contacts,
+ * the opportunity and its "won" from the pipeline (markWon → crm.pipeline.opportunity.won).
  */
 describe('sales e2e: booking service from a won opportunity (dealer workshop)', () => {
   let env: TestEnv;
   let stack: Stack;
   let api: GraphQLClient;
   const clock = new ManualClock('2026-11-23T00:00:00Z'); // 08:00 in Manado
-
-  async function publish(event: CloudEvent): Promise<void> {
-    validateEvent(event);
-    const producer = new Kafka({ clientId: 'e2e-contract', brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    try {
-      const topic = `${env.topicPrefix}${event.type.split('.').slice(0, 3).join('.')}`;
-      await producer.send({ topic, acks: -1, messages: [toKafkaRecord(event)] });
-    } finally {
-      await producer.disconnect();
-    }
-  }
 
   beforeAll(async () => {
     env = await createTestEnv('e2esalesb');
@@ -41,30 +27,23 @@ describe('sales e2e: booking service from a won opportunity (dealer workshop)', 
   });
 
   it('books the workshop for a won opportunity, posts the booking and records the work order', async () => {
-    const customer = (await api.data(`mutation { createContact(input: { name: "SULTJE ADOLONG" }) { contact { id } } }`)).createContact.contact.id;
+    await api.data(`mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { id } } }`, {
+      input: { id: 'MAN01', name: 'MANADO', countryCode: 'ID', timeZone: 'Asia/Makassar', workshopOpensAt: '08:00', workshopClosesAt: '16:00' },
+    });
+    const customer = (await api.data(`mutation { createContact(input: { name: "SULTJE ADOLONG", branchId: "MAN01" }) { contact { id } } }`)).createContact.contact.id;
     const created = await api.data(
-      `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id name customer { id } expectedRevenue currency version createdAt updatedAt } } }`,
-      { input: { name: 'KPB 2 reminder — Honda Vario', customerId: customer, expectedRevenue: '0', currency: 'IDR' } },
+      `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id name number customer { id } } } }`,
+      { input: { name: 'KPB 2 reminder — Honda Vario', customerId: customer, expectedRevenue: '0', currency: 'IDR', branchId: 'MAN01', phone: '082187479254' } },
     );
     const opportunity = created.createOpportunity.opportunity;
-    const at = new Date().toISOString();
-    await publish(
-      stateEvent({
-        subgraph: 'contacts',
-        aggregate: 'branch',
-        event: 'created',
-        state: { id: 'MAN01', name: 'MANADO', countryCode: 'ID', timeZone: 'Asia/Makassar', workshopOpensAt: '08:00', workshopClosesAt: '16:00', active: true, version: 1 } as never,
-        time: new Date(),
-      }),
-    );
+    expect(opportunity.number).toBe('LDS/MAN01/2611/00001');
 
+    // Branch and mobile left out: they come from the won opportunity.
     const booking = {
       opportunityId: opportunity.id,
       bookingDate: '2026-11-24',
       serviceHour: 11,
       serviceMinute: 30,
-      branchId: 'MAN01',
-      mobile: '082187479254',
       engineNumber: 'DB 4042 BW - JM82E1033045',
       serviceType: 'KPB2',
       visitReason: 'Telp Reminder',
@@ -75,7 +54,7 @@ describe('sales e2e: booking service from a won opportunity (dealer workshop)', 
       serviceAdvisor: '[14080052] JHOFRI BILLI TUMEWAN',
     };
     const CREATE = `mutation($input: CreateBookingServiceInput!) { createBookingService(input: $input) { bookingService { id number state scheduledAt
-      opportunity { id name } customer { id name } } } }`;
+      leadNumber mobile opportunity { id name } customer { id name } } } }`;
 
     // Not won yet (the pipeline created it open): refused.
     await eventually(async () => {
@@ -83,32 +62,15 @@ describe('sales e2e: booking service from a won opportunity (dealer workshop)', 
       expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'opportunityId' });
     });
 
-    // Mark as Won (a contract event until the pipeline's markWon exists on main).
-    await publish(
-      stateEvent({
-        subgraph: 'pipeline',
-        aggregate: 'opportunity',
-        event: 'won',
-        state: {
-          id: opportunity.id,
-          name: opportunity.name,
-          customerId: customer,
-          expectedRevenue: opportunity.expectedRevenue,
-          currency: opportunity.currency,
-          status: 'won',
-          branchId: 'MAN01',
-          number: 'LDS/MAN01/2611/01219',
-          version: opportunity.version + 1,
-          createdAt: opportunity.createdAt,
-          updatedAt: at,
-        },
-        time: new Date(),
-      }),
-    );
+    // Mark as Won in the pipeline; sales follows its event.
+    const won = await api.data(`mutation($id: ID!) { markWon(input: { id: $id }) { opportunity { status } } }`, { id: opportunity.id });
+    expect(won.markWon.opportunity.status).toBe('WON');
     const made = await eventually(async () => (await api.data(CREATE, { input: booking })).createBookingService.bookingService);
     expect(made).toMatchObject({
       number: 'BOS-W/MAN01/2611/00001',
       state: 'DRAFT',
+      leadNumber: 'LDS/MAN01/2611/00001',
+      mobile: expect.stringContaining('82187479254'),
       scheduledAt: '2026-11-24T03:30:00.000Z',
       opportunity: { id: opportunity.id, name: 'KPB 2 reminder — Honda Vario' },
       customer: { id: customer, name: 'SULTJE ADOLONG' },

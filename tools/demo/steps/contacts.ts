@@ -46,8 +46,9 @@ export const contactsStep: DemoStep = {
       ['avengers', { name: 'PT Avengers Initiative', kind: 'COMPANY', email: 'procurement@avengers.co.id', phone: '021 5790 0000', street: 'Jl. Jend. Sudirman Kav. 52', city: 'Jakarta Selatan', zip: '12190', countryCode: 'ID', website: 'avengers.co.id', tagIds: [ids['tag.vip']] }],
       ['daya', { name: 'PT Daya Motor Indonesia', kind: 'COMPANY', email: 'crm@dayamotor.co.id', city: 'Bandung', countryCode: 'ID', tagIds: [ids['tag.fleet']] }],
       ['pangestu', { name: 'PANGESTU,', email: 'budi.pangestu@example.co.id', branchId: 'A-BAN04', code: 'BPA/2004/1720353', nationalId: '3258901108930008', occupationId: occupation('Karyawan Swasta'), state: 'Jawa Barat', countryCode: 'ID', tagIds: [ids['tag.regular']] }],
-      ['restu', { name: 'RESTU ANDIKA PRADANA PUTRA', branchId: 'SAM01', code: 'BPA/1912/1553856', nationalId: '6472020504010003', mobile: '085845164510', occupationId: occupation('Mahasiswa/Pelajar'), street: 'JL.CIPTO MANGUNKUSUMO', state: 'Kalimantan Timur', countryCode: 'ID', tagIds: [ids['tag.kpb']] }],
+      ['restu', { name: 'RESTU ANDIKA PRADANA PUTRA', branchId: 'SAM01', salespersonId: ids['user.sam01.sales'], code: 'BPA/1912/1553856', nationalId: '6472020504010003', mobile: '085845164510', occupationId: occupation('Mahasiswa/Pelajar'), street: 'JL.CIPTO MANGUNKUSUMO', state: 'Kalimantan Timur', countryCode: 'ID', tagIds: [ids['tag.kpb']] }],
       ['fenti', { name: 'FENTI ZUMARNI', branchId: 'BEN01', code: 'BPA/2003/1687405', nationalId: '1771035102780004', mobile: '085268550800', occupationId: occupation('Karyawan Swasta'), state: 'Bengkulu', countryCode: 'ID', tagIds: [ids['tag.kpb']] }],
+      ['sultje', { name: 'SULTJE ADOLONG', branchId: 'MAN01', salespersonId: ids['user.man01.sales'], mobile: '082187479254', occupationId: occupation('Wiraswasta/Pedagang'), state: 'Sulawesi Utara', countryCode: 'ID', tagIds: [ids['tag.kpb']] }],
       ['kosim', { name: 'M. KOSIM', branchId: 'A-BAN08', code: 'BPA/2004/1720629', occupationId: occupation('Karyawan Swasta'), state: 'Jawa Barat', countryCode: 'ID' }],
     ];
     for (const [key, input] of contacts) {

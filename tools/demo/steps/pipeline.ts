@@ -5,8 +5,14 @@ import type { DemoContext, DemoStep } from '../step';
  * Chairs, 100,000,000 IDR, 90 %, priority Very High, in Proposition), a few more cards (one in
  * USD, to show the board converting currencies), and seed 002's motorcycle dealer: a workshop
  * team whose pipeline is created from the shipped dealer-h23-follow-up template, with a
- * branch lead and a converted opportunity in Follow Up 1.
+ * branch lead and a converted opportunity in Follow Up 1, and a Manado KPB 2 reminder followed up
+ * and won (the sales step books its workshop visit). The demo users join their teams here.
  */
+/** A calendar day in Manado (WITA), `days` from today. */
+function day(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar' }).format(new Date(Date.now() + days * 86_400_000));
+}
+
 async function createOpportunity({ api }: DemoContext, input: Record<string, unknown>): Promise<string> {
   const created = await api.data(
     `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`,
@@ -29,6 +35,10 @@ export const pipelineStep: DemoStep = {
     ids['team.sales'] = board.pipelineBoard.team.id;
     ids['pipeline.sales'] = board.pipelineBoard.pipeline.id;
     const stage = Object.fromEntries(board.pipelineBoard.columns.map((c: { stage: { id: string; name: string } }) => [c.stage.name, c.stage.id]));
+    const user = (key: string) => ids[`user.${key}`]!;
+    await api.data(`mutation($input: UpdateSalesTeamInput!) { updateSalesTeam(input: $input) { salesTeam { id } } }`, {
+      input: { id: ids['team.sales'], leaderId: user('manager'), memberIds: [user('manager')] },
+    });
 
     for (const [key, name, color] of [
       ['furniture', 'Furniture', 3],
@@ -77,10 +87,15 @@ export const pipelineStep: DemoStep = {
     });
 
     // Seed 002: the dealer's workshop follow-up process, from the template shipped as configuration.
-    const team = await api.data(
-      `mutation { createSalesTeam(input: { name: "Daya Motor Workshop H23", currency: "IDR", emailAlias: "h23" }) { salesTeam { id } } }`,
-    );
+    const dealerPeople = ['sam01.head', 'sam01.team', 'sam01.sales', 'man01.head', 'man01.sales'];
+    const team = await api.data(`mutation($input: CreateSalesTeamInput!) { createSalesTeam(input: $input) { salesTeam { id } } }`, {
+      input: { name: 'Daya Motor Workshop H23', currency: 'IDR', emailAlias: 'h23', leaderId: user('sam01.team'), memberIds: dealerPeople.map(user) },
+    });
     ids['team.dealer'] = team.createSalesTeam.salesTeam.id;
+    // Their team is part of what a user may see (user_team: their teams' documents; user_own: the unassigned ones of their teams).
+    for (const [key, teamId] of [['manager', ids['team.sales']], ...dealerPeople.map((k) => [k, ids['team.dealer']])] as [string, string][]) {
+      await api.data(`mutation($input: SetUserAccessInput!) { setUserAccess(input: $input) { user { id } } }`, { input: { id: user(key), teamIds: [teamId] } });
+    }
     const pipeline = await api.data(
       `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id stages { id name } } } }`,
       { input: { teamId: ids['team.dealer'], templateKey: 'dealer-h23-follow-up', isDefault: true } },
@@ -123,18 +138,47 @@ export const pipelineStep: DemoStep = {
         name: 'KPB 3 service reminder',
         teamId: ids['team.dealer'],
         branchId: 'SAM01',
+        salespersonId: user('sam01.sales'),
         contactName: 'RESTU ANDIKA PRADANA PUTRA',
         phone: '085845164510',
         properties: [
           { key: 'occupation', value: 'MAHASISWA' },
           { key: 'serviceRecommendation', value: 'KPB' },
           { key: 'kpbNumber', value: '3' },
-          { key: 'kpbExpiry', value: '2020-07-31' },
+          // Due in ten days: the dealer's reminder rules (activities) plan the H-7 message and the H-3 call.
+          { key: 'kpbExpiry', value: day(10) },
           { key: 'unitType', value: 'X1H02N35S2 A/T PLUS [New Vario Techno 150 Plus]' },
           { key: 'engineNumber', value: 'KF41E1693525' },
         ],
       },
     });
     ids['lead.restu'] = restu.createLead.opportunity.id;
+
+    // Seed 002 in Manado: a KPB 2 reminder followed up by the branch's salesperson and won — the
+    // customer books the workshop (the sales step creates the booking service).
+    ids['opportunity.sultje'] = await createOpportunity(ctx, {
+      name: 'KPB 2 reminder — Honda Vario',
+      teamId: ids['team.dealer'],
+      branchId: 'MAN01',
+      salespersonId: user('man01.sales'),
+      customerId: ids['contact.sultje'],
+      phone: '082187479254',
+      source: 'CRM',
+      properties: [
+        { key: 'division', value: 'WORKSHOP' },
+        { key: 'leadCategory', value: 'H1_TO_H2' },
+        { key: 'occupation', value: 'WIRASWASTA' },
+        { key: 'serviceRecommendation', value: 'KPB' },
+        { key: 'kpbNumber', value: '2' },
+        { key: 'unitType', value: 'Honda Vario 125' },
+        { key: 'engineNumber', value: 'JM82E1033045' },
+      ],
+    });
+    await move(ctx, ids['opportunity.sultje']!, dealerStage['Follow Up 1'], [
+      { key: 'followUp1', value: day(-2) },
+      { key: 'prospectRating', value: 'HOT' },
+      { key: 'customerStatus', value: 'TERHUBUNG' },
+    ]);
+    await api.data(`mutation($id: ID!) { markWon(input: { id: $id }) { opportunity { id } } }`, { id: ids['opportunity.sultje'] });
   },
 };

@@ -4,7 +4,8 @@ import type { DemoStep } from '../step';
 /**
  * Taxes and products, then seed 000's quotation: 200 Office Chairs for PT Avengers Initiative,
  * made from the "200 Office Chairs" opportunity (sales learns of it from the pipeline's events,
- * hence the retry while the event travels).
+ * hence the retry while the event travels); seed 002's tail: the won Manado KPB 2 reminder
+ * books the workshop for tomorrow morning (booking service BOS-W/MAN01/…), posted.
  */
 export const salesStep: DemoStep = {
   name: 'sales',
@@ -38,5 +39,29 @@ export const salesStep: DemoStep = {
       250,
     );
     ids['quotation.chairs'] = quotation.newQuotationFromOpportunity.quotation.id;
+
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar' }).format(new Date(Date.now() + 86_400_000));
+    const booking = await eventually(
+      () =>
+        api.data(`mutation($input: CreateBookingServiceInput!) { createBookingService(input: $input) { bookingService { id number } } }`, {
+          input: {
+            opportunityId: ids['opportunity.sultje'],
+            bookingDate: tomorrow,
+            serviceHour: 10,
+            serviceMinute: 30,
+            serviceType: 'KPB2',
+            visitReason: 'Telp Reminder',
+            complaint: 'SERVICE BIASANYA SESUAI KETENTUAN KPB',
+            carrierRelation: 'Sendiri',
+            pit: '2',
+            mechanic: '[18100091] DION IMANUELLY LABESI',
+            serviceAdvisor: '[14080052] JHOFRI BILLI TUMEWAN',
+          },
+        }),
+      30_000,
+      250,
+    );
+    ids['booking.sultje'] = booking.createBookingService.bookingService.id;
+    await api.data(`mutation($id: ID!) { postBookingService(input: { id: $id, expectedVersion: 1 }) { bookingService { state } } }`, { id: ids['booking.sultje'] });
   },
 };

@@ -19,17 +19,17 @@ describe('resource type registry', () => {
   it('knows which date fields rules may use, including opportunity date properties', () => {
     expect(isKnownDateField(RESOURCE_TYPES['BookingService']!, 'bookingDate')).toBe(true);
     expect(isKnownDateField(RESOURCE_TYPES['BookingService']!, 'serviceDate')).toBe(false);
-    expect(isKnownDateField(RESOURCE_TYPES['Opportunity']!, 'properties.kpbExpiryDate')).toBe(true);
+    expect(isKnownDateField(RESOURCE_TYPES['Opportunity']!, 'properties.kpbExpiry')).toBe(true);
     expect(isKnownDateField(RESOURCE_TYPES['Opportunity']!, 'properties.')).toBe(false);
     expect(isKnownDateField(RESOURCE_TYPES['Quotation']!, 'properties.x')).toBe(false);
   });
 
   it('reads dates, instants (as the local day) and nested properties', () => {
-    const state = { bookingDate: '2026-12-01', createdAt: '2026-11-23T18:00:00.000Z', properties: { kpbExpiryDate: '2027-01-15', note: 'x' } };
+    const state = { bookingDate: '2026-12-01', createdAt: '2026-11-23T18:00:00.000Z', properties: { kpbExpiry: '2027-01-15', note: 'x' } };
     expect(readDate(state, 'bookingDate', 'Asia/Jakarta')).toBe('2026-12-01');
     expect(readDate(state, 'createdAt', 'Asia/Jakarta')).toBe('2026-11-24');
     expect(readDate(state, 'createdAt', 'UTC')).toBe('2026-11-23');
-    expect(readDate(state, 'properties.kpbExpiryDate', 'UTC')).toBe('2027-01-15');
+    expect(readDate(state, 'properties.kpbExpiry', 'UTC')).toBe('2027-01-15');
     expect(readDate(state, 'properties.note', 'UTC')).toBeNull();
     expect(readDate(state, 'properties.missing', 'UTC')).toBeNull();
   });

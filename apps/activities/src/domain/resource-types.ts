@@ -123,7 +123,7 @@ export function isKnownDateField(def: ResourceTypeDef, path: string): boolean {
   return path in def.dateFields || (def.dateProperties && PROPERTY_PATH.test(path));
 }
 
-/** Reads a dotted path (`properties.kpbExpiryDate`) of a record's state. */
+/** Reads a dotted path (`properties.kpbExpiry`) of a record's state. */
 export function readPath(state: Record<string, unknown>, path: string): unknown {
   let value: unknown = state;
   for (const key of path.split('.')) {

@@ -36,6 +36,8 @@ export const activityResolvers = {
     dueAt: (a: Activity, _: unknown, ctx: ActivitiesContext) => (a.dueTime ? zonedInstant(a.dueDate, a.dueTime, zoneOf(a, ctx)) : null),
     opportunity: (a: Activity) => (a.resourceType === 'Opportunity' ? ref('Opportunity', a.resourceId) : null),
     contact: (a: Activity) => (a.resourceType === 'Contact' ? ref('Contact', a.resourceId) : null),
+    assignee: (a: Activity) => (a.assigneeId ? ref('User', a.assigneeId) : null),
+    doneBy: (a: Activity) => (a.doneById ? ref('User', a.doneById) : null),
     quotation: (a: Activity) => (a.resourceType === 'Quotation' ? ref('Quotation', a.resourceId) : null),
     meeting: (a: Activity, _: unknown, ctx: ActivitiesContext) => (a.meetingId ? ctx.loaders.meeting.load(a.meetingId) : null),
     rule: (a: Activity, _: unknown, ctx: ActivitiesContext) => (a.ruleId ? ctx.loaders.rule.load(a.ruleId) : null),

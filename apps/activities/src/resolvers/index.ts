@@ -137,12 +137,14 @@ export const resolvers = {
     status: (m: Meeting) => m.status.toUpperCase(),
     durationMinutes: (m: Meeting) => Math.round((m.stop.getTime() - m.start.getTime()) / 60_000),
     opportunity: (m: Meeting) => (m.resourceType === 'Opportunity' && m.resourceId ? { __typename: 'Opportunity', id: m.resourceId } : null),
+    organizer: (m: Meeting) => (m.organizerId ? { __typename: 'User', id: m.organizerId } : null),
     activity: (m: Meeting, _: unknown, ctx: Ctx) => ctx.loaders.meetingActivity.load(m.id),
   },
   MeetingAttendee: {
     kind: (a: MeetingAttendee) => a.kind.toUpperCase(),
     response: (a: MeetingAttendee) => a.response.toUpperCase(),
     contact: (a: MeetingAttendee) => (a.kind === 'contact' ? { __typename: 'Contact', id: a.id } : null),
+    user: (a: MeetingAttendee) => (a.kind === 'user' ? { __typename: 'User', id: a.id } : null),
   },
   MeetingWarning: {
     attendeeKind: (w: MeetingWarning) => w.attendee.kind.toUpperCase(),

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { requireUser, type AuthUser } from '@crm/auth';
-import { badInput, forbidden, invalidTransition, notFound, parsePage, staleVersion, toConnection, type Connection, type PageArgs } from '@crm/graphql';
+import { badInput, invalidTransition, notFound, parsePage, staleVersion, toConnection, type Connection, type PageArgs } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isUuid, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -80,12 +80,26 @@ export class ActivityService {
     return this.clock.now();
   }
 
-  /** The assignee must be the caller or a known, active user (from crm.contacts.user). */
-  async checkAssignee(runner: Pick<EntityManager, 'query'>, assigneeId: string | null, user: AuthUser, field: string): Promise<string | null> {
-    if (assigneeId === null || assigneeId === user.id) return assigneeId;
-    const profile = await this.users.get(runner, assigneeId);
+  /**
+   * The assignee must be the caller or a known, active user (from crm.contacts.user). With the
+   * record's branch (`recordBranchId`, null for head office's records): a branch user works
+   * only in their branches (issue 8), so an activity of another branch cannot be given to them
+   * — they could not see it.
+   */
+  async checkAssignee(
+    runner: Pick<EntityManager, 'query'>,
+    assigneeId: string | null,
+    user: AuthUser,
+    field: string,
+    recordBranchId?: string | null,
+  ): Promise<string | null> {
+    if (assigneeId === null || (assigneeId === user.id && recordBranchId === undefined)) return assigneeId;
+    const profile = assigneeId === user.id ? { active: true, branchIds: user.branchIds } : await this.users.get(runner, assigneeId);
     if (!profile) throw badInput(field, `unknown user ${assigneeId}`);
     if (!profile.active) throw badInput(field, `user ${assigneeId} is archived`);
+    if (recordBranchId !== undefined && profile.branchIds.length > 0 && (recordBranchId === null || !profile.branchIds.includes(recordBranchId))) {
+      throw badInput(field, `user ${assigneeId} does not work in ${recordBranchId === null ? 'head office' : `branch ${recordBranchId}`}`);
+    }
     return assigneeId;
   }
 
@@ -101,11 +115,10 @@ export class ActivityService {
   async schedule(input: ScheduleActivityInput, ctx: BaseContext): Promise<Activity> {
     const user = requireUser(ctx);
     const draft = validateScheduleInput(input);
-    const record = await this.resources.require(draft.resource.name, draft.resourceId);
-    if (!canSeeRecord(user, record)) throw forbidden(`you may not schedule activities on ${record.resourceType} ${record.resourceId}`);
+    const record = await this.resources.require(draft.resource.name, draft.resourceId, 'resourceId', (r) => canSeeRecord(user, r));
     const type = await this.activeType(this.dataSource, draft.typeId, draft.resource.name);
     const wanted = draft.assigneeId === undefined ? (type.defaultUserId ?? user.id) : draft.assigneeId;
-    const assigneeId = await this.checkAssignee(this.dataSource, wanted, user, 'assigneeId');
+    const assigneeId = await this.checkAssignee(this.dataSource, wanted, user, 'assigneeId', record.branchId);
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const activity = await this.store.insert(
@@ -205,7 +218,7 @@ export class ActivityService {
             note: optionalText(next.note, 'next.note', 20_000) ?? nextType.defaultNote,
             dueDate: next.dueDate ?? proposedDueDate(nextType, today, activity.dueDate),
             dueTime: validateDueTime(next.dueTime, 'next.dueTime'),
-            assigneeId: await this.checkAssignee(manager, wanted ? requireUuid(wanted, 'next.assigneeId', 'user') : null, user, 'next.assigneeId'),
+            assigneeId: await this.checkAssignee(manager, wanted ? requireUuid(wanted, 'next.assigneeId', 'user') : null, user, 'next.assigneeId', base.branchId),
           },
           user.id,
           now,
@@ -279,7 +292,7 @@ export class ActivityService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const before = await this.lockForChange(manager, id, user, input.expectedVersion, 'rescheduled');
-      if (input.assigneeId !== undefined) set.assignee_id = await this.checkAssignee(manager, input.assigneeId, user, 'assigneeId');
+      if (input.assigneeId !== undefined) set.assignee_id = await this.checkAssignee(manager, input.assigneeId, user, 'assigneeId', before.branchId);
       return this.applyReschedule(manager, before, set, user.id, now, ctx.traceparent);
     });
   }

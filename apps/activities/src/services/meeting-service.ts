@@ -79,8 +79,7 @@ export class MeetingService {
 
   private async linkedRecord(draft: MeetingDraft, user: AuthUser): Promise<ResourceRecord | null> {
     if (!draft.resourceType || !draft.resourceId) return null;
-    const record = await this.resources.require(draft.resourceType, draft.resourceId);
-    if (!canSeeRecord(user, record)) throw forbidden(`you may not schedule meetings on ${record.resourceType} ${record.resourceId}`);
+    const record = await this.resources.require(draft.resourceType, draft.resourceId, 'resourceId', (r) => canSeeRecord(user, r));
     return record;
   }
 

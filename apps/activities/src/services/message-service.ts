@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { requireUser } from '@crm/auth';
-import { badInput, forbidden, parsePage, toConnection, type Connection, type PageArgs } from '@crm/graphql';
+import { badInput, parsePage, toConnection, type Connection, type PageArgs } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isUuid, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -53,8 +53,7 @@ export class MessageService {
     const subject = optionalText(input.subject, 'subject', 500);
     const attachments = validateAttachments(input.attachments);
     if (body === null && attachments.length === 0) throw badInput('body', 'a message needs a body or an attachment');
-    const record = await this.resources.require(def.name, input.resourceId!.toLowerCase());
-    if (!canSeeRecord(user, record)) throw forbidden(`you may not post on ${record.resourceType} ${record.resourceId}`);
+    const record = await this.resources.require(def.name, input.resourceId!.toLowerCase(), 'resourceId', (r) => canSeeRecord(user, r));
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const message = await this.store.insert(manager, {
@@ -79,9 +78,10 @@ export class MessageService {
     const resourceId = args.resourceId.toLowerCase();
     const page = parsePage(args);
     const record = await this.resources.find(this.dataSource, def.name, resourceId);
-    if (record && !canSeeRecord(user, record)) throw forbidden(`you may not read the chatter of ${def.name} ${resourceId}`);
     const params: unknown[] = [def.name, resourceId];
     const where = ['g.resource_type = $1', 'g.resource_id = $2'];
+    // A record the caller may not see has, for them, no timeline — as one that does not exist.
+    if (record && !canSeeRecord(user, record)) where.push('FALSE');
     if (args.kinds?.length) {
       params.push(args.kinds.map((k) => k.toLowerCase()));
       where.push(`g.kind = ANY($${params.length}::text[])`);

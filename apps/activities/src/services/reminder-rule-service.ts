@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { requireRole } from '@crm/auth';
+import { requireRole, resolveBranch } from '@crm/auth';
 import { badInput, notFound, staleVersion } from '@crm/graphql';
 import { uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -145,8 +145,8 @@ export class ReminderRuleService {
   /** Who holds a role (e.g. crm_admin, "Admin CRM H23") in a branch; a null user clears it. */
   async setBranchRole(input: { branchId?: string; role?: string; userId?: string | null }, ctx: BaseContext): Promise<BranchRole | null> {
     const user = requireRole(ctx, ['admin']);
-    const branchId = (input.branchId ?? '').trim();
-    if (!/^[A-Z0-9-]{2,20}$/.test(branchId)) throw badInput('branchId', 'a branch code like SAM01');
+    // libs/auth's branch rule: a branch administrator sets roles of their own branches only (FORBIDDEN elsewhere).
+    const branchId = resolveBranch(user, input.branchId, { required: true })!;
     const role = (input.role ?? '').trim();
     if (!/^[a-z][a-z0-9_]{1,49}$/.test(role)) throw badInput('role', 'a role name like crm_admin (lower case, digits, _)');
     const now = this.clock.now();

@@ -26,11 +26,15 @@ export class ResourceIndex {
   }
 
   /** The record, waiting up to the grace period for its event; BAD_USER_INPUT when unknown, deleted or archived. */
-  async require(type: string, id: string, field = 'resourceId'): Promise<ResourceRecord> {
+  /**
+   * `visible`: whether the caller may see the record — one they may not is answered exactly as
+   * an unknown one (issue 8: a refusal must not reveal that a record exists).
+   */
+  async require(type: string, id: string, field = 'resourceId', visible: (r: ResourceRecord) => boolean = () => true): Promise<ResourceRecord> {
     const deadline = Date.now() + this.waitMs;
     for (;;) {
       const found = await this.find(this.dataSource, type, id);
-      if (found) {
+      if (found && visible(found)) {
         if (found.deleted) throw badInput(field, `${type} ${id} was deleted`);
         if (!found.active) throw badInput(field, `${type} ${id} is archived`);
         return found;

@@ -76,5 +76,15 @@ describe('contact rules', () => {
     expect(error(() => resolveContact(SELF, null, { name: 'x', branchId: 'MAN01' }, refs, branchUser))).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
     const twoBranches = { ...branchUser, branchIds: ['SAM01', 'MAN01'] };
     expect(error(() => resolveContact(SELF, null, { name: 'x' }, refs, twoBranches))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    expect(resolveContact(SELF, null, { name: 'x', branchId: 'man01' }, refs, twoBranches).branchId).toBe('MAN01');
+    expect(error(() => resolveContact(SELF, null, { name: 'x', branchId: 'SAM 01' }, refs, branchUser))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+  });
+
+  it('on an edit, keeps a branch user’s contact in a branch and lets head office clear it (resolveBranch of libs/auth)', () => {
+    const before: ContactFields = { ...EMPTY_CONTACT, name: 'Budi', branchId: 'SAM01' };
+    expect(error(() => resolveContact(SELF, before, { branchId: null }, refs, branchUser))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'branchId' });
+    expect(error(() => resolveContact(SELF, before, { branchId: 'MAN01' }, refs, branchUser))).toMatchObject({ code: 'FORBIDDEN', field: 'branchId' });
+    expect(resolveContact(SELF, before, { branchId: null }, refs, admin).branchId).toBeNull();
+    expect(resolveContact(SELF, before, { name: 'Budi S.' }, refs, branchUser).branchId).toBe('SAM01');
   });
 });

@@ -1,5 +1,5 @@
-import type { AuthUser } from '@crm/auth';
-import { badInput, crmError } from '@crm/graphql';
+import { resolveBranch, type AuthUser } from '@crm/auth';
+import { badInput } from '@crm/graphql';
 import { EMPTY_CONTACT, normalizePhones, validateContactPatch, type ContactFields, type ContactInput } from './contact-input';
 
 export interface ParentInfo {
@@ -35,10 +35,6 @@ export interface ContactRefs {
   withCompanyChildren: Set<string>;
   /** When no contact, parent or branch country applies (CONTACTS_DEFAULT_COUNTRY, ID by default). */
   defaultCountry: string;
-}
-
-function forbiddenBranch(branchId: string): Error {
-  return crmError('FORBIDDEN', `branch ${branchId} is not one of your branches`, { field: 'branchId' });
 }
 
 /**
@@ -77,21 +73,17 @@ export function resolveContact(
   }
 
   const branchTouched = before === null || fields.branchId !== undefined;
-  if (before === null && fields.branchId === undefined && parent?.branchId) {
-    after.branchId = parent.branchId;
-  } else if (before === null && fields.branchId === undefined && user && user.branchIds.length > 0) {
-    if (user.branchIds.length > 1) throw badInput('branchId', `choose one of your branches (${user.branchIds.join(', ')})`);
-    after.branchId = user.branchIds[0]!;
+  if (before === null && fields.branchId === undefined && parent?.branchId) after.branchId = parent.branchId;
+  if (branchTouched && user) {
+    // One rule in every subgraph (libs/auth): omitted → the user's branch (a several-branch user
+    // chooses), foreign → FORBIDDEN, malformed → BAD_USER_INPUT; on an edit null clears (head office only).
+    after.branchId = resolveBranch(user, after.branchId, { edit: before !== null });
   }
   let branch: BranchInfo | null = null;
   if (after.branchId !== null) {
     branch = refs.branches.get(after.branchId) ?? null;
     if (branch === null) throw badInput('branchId', `branch ${after.branchId} not found`);
     if (branchTouched && before?.branchId !== after.branchId && !branch.active) throw badInput('branchId', `branch ${after.branchId} is archived`);
-  }
-  if (branchTouched && user && user.branchIds.length > 0) {
-    if (after.branchId === null) throw badInput('branchId', 'a branch user’s contacts need one of their branches');
-    if (!user.branchIds.includes(after.branchId)) throw forbiddenBranch(after.branchId);
   }
 
   if (fields.occupationId !== undefined && after.occupationId !== null && after.occupationId !== before?.occupationId) {

@@ -7,6 +7,7 @@ import type { ContactFilter, ContactOrder } from '../services/contact-query';
 import { listContacts } from '../services/contact-query';
 import type { UpdateContactInput } from '../services/contact-service';
 import type { ContactRecord } from '../services/contact-sql';
+import type { UserContext } from '../user-context';
 import { upper } from './util';
 
 export const contactResolvers = {
@@ -41,6 +42,8 @@ export const contactResolvers = {
       return isUuid(ref.id) ? ctx.loaders.contact.load(ref.id.toLowerCase()) : null;
     },
     kind: (c: ContactRecord) => upper(c.kind),
+    /** The directory's user, batched with every other user of the request (one query). */
+    salesperson: (c: ContactRecord, _: unknown, ctx: ContactsContext) => (c.salespersonId && isUuid(c.salespersonId) ? (ctx as UserContext).userLoader.load(c.salespersonId) : null),
     addressType: (c: ContactRecord) => upper(c.addressType),
     displayName: async (c: ContactRecord, _: unknown, ctx: ContactsContext) => {
       const parent = c.parentId ? await ctx.loaders.contact.load(c.parentId) : null;

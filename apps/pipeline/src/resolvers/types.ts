@@ -13,6 +13,10 @@ async function reference<T>(ref: { id: string }, ctx: PipelineContext, load: (id
   return isUuid(ref.id) ? load(ref.id.toLowerCase()) : null;
 }
 
+
+/** A user of the contacts subgraph (federated stub: the gateway asks contacts for all of them in one batch). */
+const userRef = (id: string | null | undefined) => (id ? { __typename: 'User', id } : null);
+
 export const typeResolvers = {
   Opportunity: {
     __resolveReference: (ref: { id: string }, ctx: PipelineContext) => reference(ref, ctx, (id) => ctx.loaders.opportunity.load(id)),
@@ -20,6 +24,7 @@ export const typeResolvers = {
     status: (o: Opportunity) => up(o.status),
     /** A reference only: the gateway resolves it in the contacts subgraph. */
     customer: (o: Opportunity) => (o.customerId ? { __typename: 'Contact', id: o.customerId } : null),
+    salesperson: (o: Opportunity) => userRef(o.salespersonId),
     team: (o: Opportunity, _: unknown, ctx: PipelineContext) => ctx.loaders.team.load(o.teamId),
     pipeline: (o: Opportunity, _: unknown, ctx: PipelineContext) => ctx.loaders.pipeline.load(o.pipelineId),
     stage: (o: Opportunity, _: unknown, ctx: PipelineContext) => (o.stageId ? ctx.loaders.stage.load(o.stageId) : null),
@@ -60,6 +65,8 @@ export const typeResolvers = {
   },
   SalesTeam: {
     __resolveReference: (ref: { id: string }, ctx: PipelineContext) => reference(ref, ctx, (id) => ctx.loaders.team.load(id)),
+    leader: (t: Team) => userRef(t.leaderId),
+    members: (t: Team) => t.memberIds.map((id) => userRef(id)!),
     pipelines: (t: Team, args: { includeArchived?: boolean }, ctx: PipelineContext) =>
       (args.includeArchived ? ctx.loaders.archivedPipelinesOfTeam : ctx.loaders.pipelinesOfTeam).load(t.id),
   },

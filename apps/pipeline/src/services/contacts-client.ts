@@ -17,7 +17,7 @@ export class ContactsClient {
 
   async createContact(
     user: AuthUser,
-    input: { name: string; email: string | null },
+    input: { name: string; email: string | null; branchId: string | null } & Partial<Record<'phone' | 'countryCode' | 'nationalId' | 'street' | 'city', string | null>>,
     traceparent: string | undefined,
   ): Promise<{ id: string; name: string }> {
     const token = await signAccessToken(user, '2m');
@@ -30,7 +30,8 @@ export class ContactsClient {
         headers,
         body: JSON.stringify({
           query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id name } } }',
-          variables: { input: input.email ? input : { name: input.name } },
+          // Only the fields the lead has (the customer joins the lead's branch).
+          variables: { input: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined && v !== '')) },
         }),
         signal: AbortSignal.timeout(10_000),
       });

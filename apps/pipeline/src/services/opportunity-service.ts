@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendToOutbox } from '@crm/messaging';
 import { GraphQLError } from 'graphql';
-import { canSee, requireRole, requireUser } from '@crm/auth';
+import { canSee, requireRole, requireUser, resolveBranch } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -178,12 +178,8 @@ export class OpportunityService {
       set('tagIds', fields.tagIds);
     }
     if (fields.branchId !== undefined) {
-      const branches = ws.tx.user.branchIds;
-      if (fields.branchId !== null && branches.length > 0 && !branches.includes(fields.branchId)) {
-        throw badInput('branchId', `${fields.branchId} is not one of your branches (${branches.join(', ')})`);
-      }
-      if (fields.branchId === null && branches.length > 0) throw badInput('branchId', 'a branch user’s records belong to a branch');
-      set('branchId', fields.branchId);
+      // libs/auth's rule, as in every subgraph: foreign → FORBIDDEN; null clears (head office only).
+      set('branchId', resolveBranch(ws.tx.user, fields.branchId, { edit: true }));
     }
     if (fields.probability !== undefined) {
       if (fields.probability === null) {
@@ -343,7 +339,8 @@ export class OpportunityService {
       dateClosed: null,
       dateLastStageUpdate: null,
       dateConversion: type === 'opportunity' ? tx.now : null,
-      branchId: tx.user.branchIds[0] ?? null,
+      // Omitted → the user's branch (a several-branch user must choose); foreign → FORBIDDEN.
+      branchId: resolveBranch(tx.user, fields.branchId),
       properties: {},
       rank: '0',
       version: 1,
@@ -352,7 +349,7 @@ export class OpportunityService {
       createdBy: tx.user.id,
       updatedBy: tx.user.id,
     };
-    const { teamId: _t, pipelineId: _p, stageId: _s, salespersonId: _u, type: _type, ...rest } = fields;
+    const { teamId: _t, pipelineId: _p, stageId: _s, salespersonId: _u, type: _type, branchId: _b, ...rest } = fields;
     if (rest.currency === undefined && !(await currentRates(ws.manager, rateDate(ws.tx.now), [o.currency])).has(o.currency)) {
       throw badInput('currency', `the team's currency ${o.currency} has no rate`);
     }
@@ -774,9 +771,21 @@ export class OpportunityService {
       // Check what can be checked first, so that no contact is created for a refused conversion.
       const lead = await this.run(ctx, (ws) => this.lock(ws, input.id, input.expectedVersion));
       lifecycle.assertAllowed(lead, 'convert');
+      // As Odoo prepares the partner from the lead: its name, e-mail, phone and country, plus the
+      // customer-master fields of the dealer's lead form (KTP, address), in the lead's branch.
+      const master = (key: string) => (typeof lead.properties[key] === 'string' && lead.properties[key] !== '' ? (lead.properties[key] as string) : null);
       const contact = await this.contacts.createContact(
         user,
-        { name: lead.companyName ?? lead.contactName ?? lead.name, email: lead.email },
+        {
+          name: lead.companyName ?? lead.contactName ?? lead.name,
+          email: lead.email,
+          phone: lead.phone,
+          countryCode: lead.countryCode,
+          nationalId: master('nationalId'),
+          street: master('street'),
+          city: master('city'),
+          branchId: lead.branchId,
+        },
         ctx.traceparent,
       );
       createdCustomerId = contact.id;

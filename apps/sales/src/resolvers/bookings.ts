@@ -44,6 +44,7 @@ export const bookingResolvers = {
       },
       opportunity: (b: BookingRow) => ({ __typename: 'Opportunity', id: b.opportunityId }),
       customer: (b: BookingRow) => ({ __typename: 'Contact', id: b.customerId }),
+      salesperson: (b: BookingRow) => (b.salespersonId ? { __typename: 'User', id: b.salespersonId } : null),
     },
   },
 };

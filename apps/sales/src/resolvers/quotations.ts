@@ -67,6 +67,7 @@ export const quotationResolvers = {
         return isUuid(ref.id) ? ctx.loaders.quotation.load(ref.id) : null;
       },
       customer: (q: QuotationRow) => contact(q.customerId),
+      salesperson: (q: QuotationRow) => (q.salespersonId ? { __typename: 'User', id: q.salespersonId } : null),
       invoiceAddress: (q: QuotationRow) => contact(q.invoiceAddressId),
       deliveryAddress: (q: QuotationRow) => contact(q.deliveryAddressId),
       opportunity: (q: QuotationRow) => (q.opportunityId ? { __typename: 'Opportunity', id: q.opportunityId } : null),

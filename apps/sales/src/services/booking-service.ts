@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { canSee, requireUser, scopePredicate, type AuthUser } from '@crm/auth';
+import { canSee, requireUser, resolveBranch, scopePredicate, type AuthUser } from '@crm/auth';
 import { badInput, notFound, type Connection, type PageArgs } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { uuidv7, type Clock } from '@crm/runtime';
@@ -94,9 +94,8 @@ export class BookingService {
     if (opportunity.status !== 'won') {
       throw badInput('opportunityId', `opportunity "${opportunity.name}" is ${opportunity.status}, not won: book a service for won opportunities only`);
     }
-    const branchId = draft.branchId ?? opportunity.branchId;
-    if (!branchId) throw badInput('branchId', 'name the branch whose workshop takes the booking');
-    if (user.branchIds.length > 0 && !user.branchIds.includes(branchId)) throw badInput('branchId', `you do not work for branch ${branchId}`);
+    // The opportunity's branch by default, else libs/auth's rule (the user's branch; foreign → FORBIDDEN).
+    const branchId = resolveBranch(user, draft.branchId ?? opportunity.branchId, { required: true })!;
     const branch = await findBranch(db, branchId);
     if (!branch) throw badInput('branchId', `branch ${branchId} is not known`);
     const slot = { bookingDate: draft.bookingDate!, serviceHour: draft.serviceHour!, serviceMinute: draft.serviceMinute ?? 0 };
@@ -163,7 +162,7 @@ export class BookingService {
       nextBookingState(current.state, 'edit');
       const next: BookingRow = { ...current, ...(Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== undefined)) as Partial<BookingRow>) };
       if (draft.branchId !== undefined || draft.bookingDate !== undefined || draft.serviceHour !== undefined || draft.serviceMinute !== undefined) {
-        if (user.branchIds.length > 0 && !user.branchIds.includes(next.branchId)) throw badInput('branchId', `you do not work for branch ${next.branchId}`);
+        if (draft.branchId !== undefined) next.branchId = resolveBranch(user, draft.branchId, { edit: true, required: true })!;
         const branch = await findBranch(m, next.branchId);
         if (!branch) throw badInput('branchId', `branch ${next.branchId} is not known`);
         next.scheduledAt = scheduleBooking(next, branch, now);

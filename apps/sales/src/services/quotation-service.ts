@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { canSee, requireUser, scopePredicate, type AuthUser } from '@crm/auth';
+import { canSee, requireUser, resolveBranch, scopePredicate, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition, notFound, type Connection, type PageArgs } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isCurrency, moneyString } from '@crm/money';
@@ -144,16 +144,15 @@ export class QuotationService {
     const header = validateHeader(input);
     if (!header.customerId) throw badInput('customerId', 'a quotation needs a customer');
     const shapes = validateLineShapes(input.lines ?? []);
-    if (header.branchId && user.branchIds.length > 0 && !user.branchIds.includes(header.branchId)) {
-      throw badInput('branchId', `you do not work for branch ${header.branchId}`);
-    }
+    // libs/auth's branch rule: omitted → the user's branch (several: choose), foreign → FORBIDDEN.
+    const branchId = resolveBranch(user, header.branchId);
     return this.insert(
       {
         ...header,
         customerId: header.customerId,
         salespersonId: header.salespersonId === undefined ? user.id : header.salespersonId,
         teamId: header.teamId === undefined ? (user.teamIds[0] ?? null) : header.teamId,
-        branchId: header.branchId === undefined ? (user.branchIds[0] ?? null) : header.branchId,
+        branchId,
       },
       { opportunityId: null, origin: null, campaign: null, medium: null, source: null, tagIds: [] },
       shapes,
@@ -284,9 +283,7 @@ export class QuotationService {
       const current = await this.lockVisible(m, input.id, user);
       checkVersion('Quotation', current, input.expectedVersion);
       assertEditable(current.state);
-      if (header.branchId && user.branchIds.length > 0 && !user.branchIds.includes(header.branchId)) {
-        throw badInput('branchId', `you do not work for branch ${header.branchId}`);
-      }
+      if (header.branchId !== undefined) header.branchId = resolveBranch(user, header.branchId, { edit: true });
       const next: QuotationRow = { ...current, ...stripUndefined(header) } as QuotationRow;
       checkDates(next.quotationDate, next.validityDate);
       const customerChanged = next.customerId !== current.customerId;
