@@ -3,3 +3,4 @@ export * from './database';
 export * from './query-counter';
 export * from './load-by-ids';
 export * from './background';
+export * from './audited-entity';

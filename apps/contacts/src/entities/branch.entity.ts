@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AuditedEntity } from '@crm/db';
 
 /** contacts.branch — a dealer outlet, identified by its code (SAM01, A-BAN08). */
 @Entity({ name: 'branch' })
-export class BranchEntity {
+export class BranchEntity extends AuditedEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;
 
@@ -29,19 +30,4 @@ export class BranchEntity {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
-
-  @Column({ type: 'integer', default: 1 })
-  version!: number;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
-  updatedBy!: string | null;
 }

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AuditedEntity } from '@crm/db';
 
 /** contacts.contact — a company or a person (or an address of one). Queries use explicit SQL (contact-sql.ts). */
 @Entity({ name: 'contact' })
-export class ContactEntity {
+export class ContactEntity extends AuditedEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
@@ -102,21 +103,6 @@ export class ContactEntity {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
-
-  @Column({ type: 'integer', default: 1 })
-  version!: number;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
-  updatedBy!: string | null;
 
   /** Ids of the contact's tags (from contacts.contact_tag), sorted. */
   tagIds!: string[];

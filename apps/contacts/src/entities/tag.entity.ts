@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AuditedEntity } from '@crm/db';
 
 /** contacts.tag — a coloured label on contacts (many-to-many through contacts.contact_tag). */
 @Entity({ name: 'tag' })
-export class TagEntity {
+export class TagEntity extends AuditedEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
@@ -15,19 +16,4 @@ export class TagEntity {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
-
-  @Column({ type: 'integer', default: 1 })
-  version!: number;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
-  updatedBy!: string | null;
 }

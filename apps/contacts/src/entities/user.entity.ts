@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AuditedEntity } from '@crm/db';
 import type { Role } from '@crm/auth';
 
 /** A person who logs in: access group (role), branches, teams, time zone. */
 @Entity({ name: 'user_account' })
-export class UserEntity {
+export class UserEntity extends AuditedEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
@@ -40,19 +41,4 @@ export class UserEntity {
 
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
-
-  @Column({ type: 'integer', default: 1 })
-  version!: number;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
-  updatedBy!: string | null;
 }
