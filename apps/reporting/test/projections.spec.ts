@@ -12,7 +12,7 @@ const cube = (level: CubeLevel) => `SELECT ${level.keys.map((k) => `${k}::text`)
 
 /** Every grain of the incremental cube equals one recomputed from opportunity_rm (checked in a rolled-back transaction). */
 async function expectCubeConsistent(ds: DataSource): Promise<void> {
-  await ds.transaction((m) => compactCube(m, 'reporting'));
+  await ds.transaction((m) => compactCube(m, 'reporting', { wait: true }));
   const live = await Promise.all(CUBE_LEVELS.map((level) => ds.query(cube(level))));
   expect(live[0]!.length).toBeGreaterThan(0);
   const runner = ds.createQueryRunner();
@@ -63,7 +63,7 @@ describe('reporting projections: idempotent, order-safe, dead-lettering', () => 
     expect(history.map((h: { version: number }) => h.version)).toEqual([1, 2, 3]);
     const [inbox] = await ds.query(`SELECT count(*)::int AS n FROM reporting.inbox WHERE event_id = $1`, [created.id]);
     expect(inbox.n).toBe(1);
-    await ds.transaction((m) => compactCube(m, 'reporting'));
+    await ds.transaction((m) => compactCube(m, 'reporting', { wait: true }));
     const [cube] = await ds.query(`SELECT sum(n)::int AS n, sum(expected_revenue)::text AS revenue FROM reporting.opportunity_cube`);
     expect(cube).toEqual({ n: 1, revenue: '200' });
     await expectCubeConsistent(ds);

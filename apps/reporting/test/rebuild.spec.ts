@@ -12,7 +12,7 @@ import { waitApplied } from './support/wait';
 
 /** Every read-model table, rows sorted on all columns (a canonical picture of the model). */
 async function snapshot(ds: DataSource): Promise<Record<string, unknown[]>> {
-  await ds.transaction((m) => compactCube(m, 'reporting'));
+  await ds.transaction((m) => compactCube(m, 'reporting', { wait: true }));
   const picture: Record<string, unknown[]> = {};
   for (const table of READ_MODEL_TABLES) {
     const columns: { column_name: string }[] = await ds.query(

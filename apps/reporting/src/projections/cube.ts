@@ -148,11 +148,17 @@ const COMPACTION_LOCK_SPACE = 731_057_520;
 /**
  * Folds the pending deltas into every grain, in one transaction (the deltas it moves are
  * deleted in the same statement, so a query sees either the deltas or their sum, never both).
- * Returns the number of delta rows folded; 0 when another compaction holds the lock.
+ * Returns the number of delta rows folded; 0 when another compaction holds the lock — unless
+ * `wait` is set: then it waits for that one and folds what is left (tests and the rebuild,
+ * which need every delta folded when it returns).
  */
-export async function compactCube(manager: EntityManager, schema: string): Promise<number> {
-  const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(${COMPACTION_LOCK_SPACE}, hashtext($1)) AS locked`, [schema]);
-  if (!locked) return 0;
+export async function compactCube(manager: EntityManager, schema: string, options: { wait?: boolean } = {}): Promise<number> {
+  if (options.wait) {
+    await manager.query(`SELECT pg_advisory_xact_lock(${COMPACTION_LOCK_SPACE}, hashtext($1))`, [schema]);
+  } else {
+    const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(${COMPACTION_LOCK_SPACE}, hashtext($1)) AS locked`, [schema]);
+    if (!locked) return 0;
+  }
   const upsert = (level: CubeLevel, i: number) => {
     const keys = level.keys.join(', ');
     return `w${i} AS (INSERT INTO "${schema}".${level.table} AS c (${keys}, ${CUBE_MEASURES.join(', ')})

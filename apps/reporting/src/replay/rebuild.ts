@@ -262,7 +262,7 @@ async function applyOne(
 async function swap(runner: QueryRunner, shadow: string): Promise<void> {
   await runner.startTransaction();
   try {
-    await compactCube(runner.manager, shadow);
+    await compactCube(runner.manager, shadow, { wait: true });
     for (const table of READ_MODEL_TABLES) {
       await runner.query(`DROP TABLE reporting.${table}`);
       await runner.query(`ALTER TABLE "${shadow}".${table} SET SCHEMA reporting`);
