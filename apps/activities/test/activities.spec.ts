@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { queryCount } from '@crm/db';
 import { ManualClock, uuidv7 } from '@crm/runtime';
-import { createTestEnv, eventually, readTopic, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, createTestEnv, eventually, readTopic, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { activitiesModule } from '../src/module';
 import { EventPublisher, contactEvent, opportunityEvent, userEvent } from './events';
 
@@ -20,6 +20,7 @@ describe('activities subgraph: scheduling, due states, done and chaining (real P
   let db: Client;
   let events: EventPublisher;
   const clock = new ManualClock('2026-11-23T01:00:00Z'); // Monday 08:00 in Jakarta
+  const created = new Date('2026-11-20T01:00:00Z');
   const admin = { id: uuidv7(), tz: 'Asia/Jakarta' };
   const nyUser = { id: uuidv7(), name: 'Natasha Romanoff', tz: 'America/New_York' };
   const ownUser = { id: uuidv7(), name: 'Happy Hogan', tz: 'Asia/Jakarta' };
@@ -30,7 +31,7 @@ describe('activities subgraph: scheduling, due states, done and chaining (real P
 
   const counts = async () =>
     (await db.query(`SELECT (SELECT count(*) FROM activities.activity)::int AS activities, (SELECT count(*) FROM activities.message)::int AS messages,
-      (SELECT count(*) FROM activities.outbox)::int AS events`)).rows[0];
+      ${changeEventCount('activities')} AS events`)).rows[0];
 
   beforeAll(async () => {
     env = await createTestEnv('activities');
@@ -43,9 +44,10 @@ describe('activities subgraph: scheduling, due states, done and chaining (real P
     await events.publish(
       userEvent('created', { id: nyUser.id, name: nyUser.name, timeZone: nyUser.tz, role: 'user_all' }),
       userEvent('created', { id: ownUser.id, name: ownUser.name, timeZone: ownUser.tz }),
-      contactEvent('created', { id: pepper, name: 'Pepper Potts' }),
-      opportunityEvent('created', { id: opportunity, name: '200 Office Chairs', customerId: pepper, salespersonId: ownUser.id, expectedRevenue: '100000000.00' }),
-      opportunityEvent('created', { id: other, name: 'Service contract 2027', salespersonId: nyUser.id }),
+      // records created before the test's clock starts (their chatter lines come first, whatever today's date is)
+      contactEvent('created', { id: pepper, name: 'Pepper Potts' }, { at: created }),
+      opportunityEvent('created', { id: opportunity, name: '200 Office Chairs', customerId: pepper, salespersonId: ownUser.id, expectedRevenue: '100000000.00' }, { at: created }),
+      opportunityEvent('created', { id: other, name: 'Service contract 2027', salespersonId: nyUser.id }, { at: created }),
     );
     await eventually(async () => {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM activities.resource`);

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { GraphQLClient } from '@crm/testing';
+import { changeEventCount, type GraphQLClient } from '@crm/testing';
 
 export const CONTACT_FIELDS = `id kind name displayName code email emailEntered phone phoneEntered mobile mobileEntered nationalId
   branchId salespersonId active version addressType street city zip countryCode website jobPosition title taxId notes
@@ -15,7 +15,7 @@ export async function footprint(db: Client): Promise<Record<string, number>> {
     (SELECT count(*)::int FROM contacts.contact) AS contacts,
     (SELECT coalesce(sum(version), 0)::int FROM contacts.contact) AS versions,
     (SELECT count(*)::int FROM contacts.contact_tag) AS tags,
-    (SELECT count(*)::int FROM contacts.outbox) AS events,
+    ${changeEventCount('contacts')} AS events,
     (SELECT coalesce(sum(next_value), 0)::int FROM contacts.code_sequence) AS sequence`);
   return rows[0];
 }

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createTestEnv, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, createTestEnv, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { pipelineModule } from '../src/module';
 
 /** The kanban board on real Postgres: ordering inside columns, paging, currency conversion, filters. */
@@ -46,14 +46,14 @@ describe('pipeline board (integration)', () => {
     const c = await create({ name: 'C' });
     expect(await names('New')).toEqual(['C', 'B', 'A']);
 
-    const outboxBefore = (await db.query('SELECT count(*)::int AS n FROM pipeline.outbox')).rows[0].n;
+    const outboxBefore = (await db.query(`SELECT ${changeEventCount('pipeline')} AS n`)).rows[0].n;
     const reordered = await move({ id: a.id, stageId: stages['New'], beforeId: c.id });
     expect(reordered.data!.moveOpportunity.opportunity.version).toBe(1);
     expect(await names('New')).toEqual(['A', 'C', 'B']);
     await move({ id: b.id, stageId: stages['New'], afterId: a.id });
     expect(await names('New')).toEqual(['A', 'B', 'C']);
     // Reordering is presentation: no new version, no event.
-    expect((await db.query('SELECT count(*)::int AS n FROM pipeline.outbox')).rows[0].n).toBe(outboxBefore);
+    expect((await db.query(`SELECT ${changeEventCount('pipeline')} AS n`)).rows[0].n).toBe(outboxBefore);
 
     await move({ id: c.id, stageId: stages['Qualified'] });
     await move({ id: b.id, stageId: stages['Qualified'], afterId: c.id });

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { stateEvent, toKafkaRecord } from '@crm/events';
 import { ManualClock } from '@crm/runtime';
-import { createTestEnv, eventually, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, createTestEnv, eventually, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { pipelineModule } from '../src/module';
 
 /** Lifecycle use cases on real Postgres and Kafka: events in the outbox, all-or-nothing bulk changes, scoring, merges. */
@@ -26,7 +26,7 @@ describe('pipeline lifecycle (integration)', () => {
       data: JSON.parse(r.payload),
     }));
   const snapshot = async () =>
-    (await db.query('SELECT (SELECT count(*) FROM pipeline.outbox)::int AS events, (SELECT string_agg(id::text || version || status || active, \',\' ORDER BY id) FROM pipeline.opportunity) AS rows')).rows[0];
+    (await db.query(`SELECT ${changeEventCount('pipeline')} AS events, (SELECT string_agg(id::text || version || status || active, ',' ORDER BY id) FROM pipeline.opportunity) AS rows`)).rows[0];
 
   beforeAll(async () => {
     env = await createTestEnv('pipelinelife');

@@ -6,3 +6,4 @@ export * from './topic-reader';
 export * from './stack';
 export * from './private-broker';
 export * from './smtp-sink';
+export * from './outbox-sql';

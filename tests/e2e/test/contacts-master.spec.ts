@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createTestEnv, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, createTestEnv, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { contactsStep } from '../../../tools/demo/steps/contacts';
 import { pipelineStep } from '../../../tools/demo/steps/pipeline';
 import { usersStep } from '../../../tools/demo/steps/users';
@@ -7,7 +7,7 @@ import { startFullStack } from '../src/full-stack';
 
 async function footprint(db: Client): Promise<unknown> {
   const { rows } = await db.query(`SELECT (SELECT count(*) FROM contacts.contact) AS contacts,
-    (SELECT sum(version) FROM contacts.contact) AS versions, (SELECT count(*) FROM contacts.outbox) AS events`);
+    (SELECT sum(version) FROM contacts.contact) AS versions, ${changeEventCount('contacts')} AS events`);
   return rows[0];
 }
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { ManualClock } from '@crm/runtime';
-import { createTestEnv, readTopic, testToken, type GraphQLClient, type ReadMessage, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, createTestEnv, readTopic, testToken, type GraphQLClient, type ReadMessage, type Stack, type TestEnv } from '@crm/testing';
 import { startFullStack } from '../src/full-stack';
 
 /**
@@ -39,7 +39,7 @@ describe('pipeline e2e: seed 000, PT Avengers Initiative buys 200 Office Chairs'
 
   async function counts() {
     const r = await db.query(
-      `SELECT (SELECT count(*) FROM pipeline.opportunity)::int AS rows, (SELECT count(*) FROM pipeline.outbox)::int AS events,
+      `SELECT (SELECT count(*) FROM pipeline.opportunity)::int AS rows, ${changeEventCount('pipeline')} AS events,
               (SELECT coalesce(sum(version), 0) FROM pipeline.opportunity)::int AS versions`,
     );
     return r.rows[0];

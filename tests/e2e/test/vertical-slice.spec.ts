@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { queryCount } from '@crm/db';
-import { eventually, readTopic, testToken, createTestEnv, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, eventually, readTopic, testToken, createTestEnv, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { startFullStack } from '../src/full-stack';
 
 const CREATE_CONTACT = `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id name email version } } }`;
@@ -64,11 +64,11 @@ describe('vertical slice: contact → outbox → Kafka → reporting, through th
     [{ name: '   ', email: 'a@b.co' }, 'name'],
     [{ name: 'Bruce Banner', email: 'not-an-email' }, 'email'],
   ])('rejects %j with BAD_USER_INPUT on %s and writes nothing', async (input, field) => {
-    const before = await db.query('SELECT (SELECT count(*) FROM contacts.contact) AS rows, (SELECT count(*) FROM contacts.outbox) AS events');
+    const before = await db.query(`SELECT (SELECT count(*) FROM contacts.contact) AS rows, ${changeEventCount('contacts')} AS events`);
     const result = await api.request(CREATE_CONTACT, { input });
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    const after = await db.query('SELECT (SELECT count(*) FROM contacts.contact) AS rows, (SELECT count(*) FROM contacts.outbox) AS events');
+    const after = await db.query(`SELECT (SELECT count(*) FROM contacts.contact) AS rows, ${changeEventCount('contacts')} AS events`);
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 
