@@ -270,4 +270,41 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     expect(await openOf(q.id)).toEqual([{ rule: 'Quotation expiry call', due: '2026-11-28', due_time: null, assignee_id: sam.id, type: 'Call', summary: 'Call about S00077' }]);
     expect((await api.data(apply)).applyReminderRules).toMatchObject({ scheduled: 0, rescheduled: 0, cancelled: 0 });
   });
+  it('moves the open reminders when an administrator changes a rule’s offset or time, but not one a person moved', async () => {
+    const create = `mutation($input: CreateReminderRuleInput!) { createReminderRule(input: $input) { reminderRule { id version } } }`;
+    const { createReminderRule } = await api.data(create, {
+      input: { name: 'Quotation follow-up', resourceType: 'Quotation', dateField: 'validityDate', offsetDays: -5, activityTypeId: '01934d6e-0000-7000-8000-000000000002', summaryTemplate: 'Follow up {{number}}' },
+    });
+    const rule = createReminderRule.reminderRule;
+    const q1 = { id: uuidv7(), number: 'S00101', customerId: customer, state: 'sent' as const, version: 1, validityDate: '2026-12-10', salespersonId: sam.id };
+    const q2 = { id: uuidv7(), number: 'S00102', customerId: customer, state: 'sent' as const, version: 1, validityDate: '2026-12-12', salespersonId: sam.id };
+    await events.publish(quotationEvent('created', q1), quotationEvent('created', q2));
+    const reminder = async (quotationId: string) =>
+      (await db.query(`SELECT id, to_char(due_date, 'YYYY-MM-DD') AS due, due_time, version FROM activities.activity WHERE rule_id = $1 AND resource_id = $2 AND status = 'open'`, [rule.id, quotationId])).rows[0];
+    const [r1, r2] = await eventually(async () => {
+      const both = [await reminder(q1.id), await reminder(q2.id)];
+      expect(both.map((r) => r?.due)).toEqual(['2026-12-05', '2026-12-07']);
+      return both;
+    });
+    // Someone snoozes the second one: it is theirs to place now.
+    await api.data(`mutation { snoozeActivity(input: { id: "${r2.id}", days: 2 }) { activity { dueDate } } }`);
+
+    const update = await api.data(
+      `mutation($input: UpdateReminderRuleInput!) { updateReminderRule(input: $input) { reminderRule { offsetLabel atTime version } } }`,
+      { input: { id: rule.id, expectedVersion: rule.version, offsetDays: -4, atTime: '09:00' } },
+    );
+    expect(update.updateReminderRule.reminderRule).toEqual({ offsetLabel: 'H-4', atTime: '09:00', version: rule.version + 1 });
+    expect(await reminder(q1.id)).toEqual({ id: r1.id, due: '2026-12-06', due_time: '09:00', version: r1.version + 1 });
+    expect(await reminder(q2.id)).toMatchObject({ id: r2.id, due: '2026-12-09', due_time: null });
+    const published = await readTopic(env.brokers, `${env.topicPrefix}crm.activities.activity`, (ms) => ms.filter((m) => m.key === r1.id).length === 2);
+    const moved = published.filter((m) => m.key === r1.id)[1]!;
+    expect(moved.headers['ce_type']).toBe('crm.activities.activity.rescheduled.v1');
+    expect(JSON.parse(moved.value!).changes).toEqual({ dueDate: { from: '2026-12-05', to: '2026-12-06' }, dueTime: { from: null, to: '09:00' } });
+    // Applying the rules afterwards moves nothing (and does not undo the person's snooze); only the
+    // quotation of the previous test, known before this rule existed, gets its reminder now.
+    const apply = await api.data(`mutation { applyReminderRules(input: { resourceType: "Quotation" }) { rescheduled scheduled cancelled } }`);
+    expect(apply.applyReminderRules).toEqual({ rescheduled: 0, scheduled: 1, cancelled: 0 });
+    expect(await reminder(q1.id)).toMatchObject({ due: '2026-12-06', due_time: '09:00' });
+    expect(await reminder(q2.id)).toMatchObject({ due: '2026-12-09', due_time: null });
+  });
 });

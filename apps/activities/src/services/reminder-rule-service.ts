@@ -113,7 +113,13 @@ export class ReminderRuleService {
         [id, r.name, r.resourceType, r.dateField, r.offsetDays, r.atTime, r.activityTypeId, r.summaryTemplate, r.noteTemplate, r.assigneeKind,
           r.assigneeRole, JSON.stringify(r.conditions), input.active ?? current.active, now, user.id],
       );
-      return (await this.get(manager, id))!;
+      const updated = (await this.get(manager, id))!;
+      // Same date field, new offset or time: the open reminders move with the rule (the next
+      // applyReminderRules compares anchors only, so it would leave them where they were).
+      if (updated.active && updated.resourceType === current.resourceType && updated.dateField === current.dateField) {
+        await this.engine.retime(manager, updated, current, user.id, now);
+      }
+      return updated;
     });
   }
 

@@ -3,7 +3,7 @@ import { appendToOutbox } from '@crm/messaging';
 import type { CloudEvent } from '@crm/events';
 import { envString, type Clock } from '@crm/runtime';
 import { isValidTimeZone, localDate } from '../domain/calendar';
-import { offsetLabel, planRule, renderTemplate, type ExistingRuleActivity } from '../domain/reminder-rule';
+import { offsetLabel, planRule, renderTemplate, ruleDue, type ExistingRuleActivity, type RuleTiming } from '../domain/reminder-rule';
 import { RESOURCE_COLUMNS, toResource, type ResourceRecord } from '../entities/resource';
 import { RULE_COLUMNS, toReminderRule, type ReminderRule } from '../entities/reminder-rule';
 import type { Row } from '../entities/row';
@@ -126,6 +126,32 @@ export class RuleEngine {
       }
     }
     return { events, rescheduled };
+  }
+
+  /**
+   * An administrator changed a rule's offset or time of day: its open reminders move to where the
+   * rule now puts them (anchor + new offset, at the new time), each published as `rescheduled`.
+   * A reminder a person has moved since (it is no longer where the old timing put it) stays put.
+   * Runs in the rule update's transaction; answers how many moved.
+   */
+  async retime(manager: EntityManager, rule: ReminderRule, previous: RuleTiming, actor: string, now: Date): Promise<number> {
+    if (rule.offsetDays === previous.offsetDays && rule.atTime === previous.atTime) return 0;
+    const rows: Row[] = await manager.query(
+      `SELECT id FROM activities.activity
+       WHERE rule_id = $1 AND status = 'open' AND rule_anchor IS NOT NULL
+         AND due_date = rule_anchor + $2::int AND due_time IS NOT DISTINCT FROM $3::text
+       ORDER BY id FOR UPDATE`,
+      [rule.id, previous.offsetDays, previous.atTime],
+    );
+    let moved = 0;
+    for (const row of rows) {
+      const before = await this.store.load(manager, row['id'], true);
+      if (before?.status !== 'open' || !before.ruleAnchor) continue;
+      // The date is the same in every zone: only dueAt (computed on read) depends on it.
+      const due = ruleDue(before.ruleAnchor, rule, 'UTC');
+      if ((await this.activities.applyReschedule(manager, before, { due_date: due.dueDate, due_time: due.dueTime }, actor, now)) !== before) moved += 1;
+    }
+    return moved;
   }
 
   /**
