@@ -155,6 +155,38 @@ export class RuleEngine {
   }
 
   /**
+   * Someone else now holds a role in a branch (or no one does): the open reminders the role's
+   * rules gave its previous holder — or, when no one held it, the salesperson they fell back to —
+   * go to the new holder (no one: the salesperson), each published as `rescheduled`. Reminders
+   * are created ahead of their day, so without this the months of reminders already planned
+   * would stay with someone who no longer does the job. One a person gave to someone else stays.
+   */
+  async reassignRole(manager: EntityManager, branchId: string, role: string, previous: string | null, next: string | null, actor: string, now: Date): Promise<number> {
+    if (previous !== null && previous === next) return 0;
+    const rows: Row[] = await manager.query(
+      `SELECT a.id, a.assignee_id, a.resource_type, a.resource_id FROM activities.activity a JOIN activities.reminder_rule r ON r.id = a.rule_id
+       WHERE a.status = 'open' AND a.branch_id = $1 AND r.assignee_kind = 'BRANCH_ROLE' AND r.assignee_role = $2
+       ORDER BY a.id FOR UPDATE OF a`,
+      [branchId, role],
+    );
+    let moved = 0;
+    for (const row of rows) {
+      let fallback: string | null = null;
+      if (previous === null || next === null) {
+        const record = await this.resources.find(manager, row['resource_type'], row['resource_id']);
+        fallback = record ? await this.salesperson(manager, record) : null;
+      }
+      if (row['assignee_id'] !== (previous ?? fallback)) continue;
+      const to = next ?? fallback;
+      if (to === row['assignee_id']) continue;
+      const before = await this.store.load(manager, row['id'], true);
+      if (before?.status !== 'open') continue;
+      if ((await this.activities.applyReschedule(manager, before, { assignee_id: to }, actor, now)) !== before) moved += 1;
+    }
+    return moved;
+  }
+
+  /**
    * Applies the rules to every indexed record of a type (after an administrator adds or changes
    * a rule: the rules otherwise only run on a record's next event), in batches of 200 records.
    */
