@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { ManualClock } from '@crm/runtime';
 import { createTestEnv, eventually, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { startFullStack } from '../src/full-stack';
@@ -141,5 +142,22 @@ describe('e2e activities: chatter and reminder rules from the real pipeline and 
       const data = await api.data(REMINDERS, { id: booking.id });
       expect(data.activities.edges.map((e: any) => [e.node.rule.name, e.node.dueDate])).toEqual([['Thank-you call H+3 after service', '2026-11-29']]);
     });
+  });
+  it('refuses a reminder rule on an unknown date field through the gateway, writing nothing', async () => {
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      const count = async () => (await db.query(`SELECT count(*)::int AS n FROM activities.reminder_rule`)).rows[0].n;
+      const before = await count();
+      const input = { name: 'Closing call', resourceType: 'Opportunity', dateField: 'closingDay', offsetDays: -1, activityTypeId: '01934d6e-0000-7000-8000-000000000002', summaryTemplate: 'Call {{name}}' };
+      const create = `mutation($input: CreateReminderRuleInput!) { createReminderRule(input: $input) { reminderRule { id } } }`;
+      const bad = await api.request(create, { input });
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dateField' });
+      const unknownType = await api.request(create, { input: { ...input, resourceType: 'Invoice' } });
+      expect(unknownType.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resourceType' });
+      expect(await count()).toBe(before);
+    } finally {
+      await db.end();
+    }
   });
 });
