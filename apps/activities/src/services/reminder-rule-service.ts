@@ -7,7 +7,7 @@ import { optionalText, requireUuid } from '../domain/activity-input';
 import { RESOURCE_TYPES } from '../domain/resource-types';
 import { validateRule, type AssigneeKind, type ConditionOperator, type RuleDefinition } from '../domain/reminder-rule';
 import { RULE_COLUMNS, toReminderRule, type ReminderRule } from '../entities/reminder-rule';
-import type { RuleEngine } from './rule-engine';
+import { branchRoleLockKey, type RuleEngine } from './rule-engine';
 import type { UserDirectory } from './user-directory';
 
 export interface ReminderRuleInput {
@@ -169,7 +169,7 @@ export class ReminderRuleService {
     }
     return this.dataSource.transaction(async (manager) => {
       // One change of a branch's role at a time (the previous holder decides which reminders move).
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`crm-branch-role:${branchId}:${role}`]);
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [branchRoleLockKey(branchId, role)]);
       const held = await manager.query(`SELECT user_id FROM activities.branch_role WHERE branch_id = $1 AND role = $2`, [branchId, role]);
       const previous: string | null = held[0]?.user_id ?? null;
       if (!userId) {

@@ -13,6 +13,11 @@ import { activityEvent, SCHEMA } from './events';
 import type { ResourceIndex } from './resource-index';
 import type { UserDirectory } from './user-directory';
 
+/** The advisory lock a branch's role is changed under (exclusive) and assigned from (shared). */
+export function branchRoleLockKey(branchId: string | null, role: string): string {
+  return `crm-branch-role:${branchId ?? ''}:${role}`;
+}
+
 /**
  * Runs the reminder rules of a record's type after each of its events, inside the consumer's
  * transaction: creates the reminder activities whose condition holds, moves them when the
@@ -64,6 +69,13 @@ export class RuleEngine {
     if (rules.length === 0) return { events: [], rescheduled: 0 };
     // One evaluation per record at a time (the consumer and an administrator's re-apply may meet).
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`crm-rules:${record.resourceType}:${record.resourceId}`]);
+    // The branch roles the rules assign to cannot change hands until this commits (setBranchRole
+    // moves the reminders of the previous holder: it must see the ones created here). Taken
+    // before any activity row, as setBranchRole does, so the two never wait on each other in a circle.
+    const roleKeys = [...new Set(rules.filter((r) => r.assigneeKind === 'BRANCH_ROLE' && r.assigneeRole).map((r) => branchRoleLockKey(record.branchId, r.assigneeRole!)))];
+    if (record.branchId && roleKeys.length > 0) {
+      await manager.query(`SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k`, [roleKeys.sort()]);
+    }
     const existingRows: Row[] = await manager.query(
       `SELECT DISTINCT ON (rule_id) id, rule_id, status, to_char(rule_anchor, 'YYYY-MM-DD') AS anchor, to_char(due_date, 'YYYY-MM-DD') AS due_date, cancelled_by_rule
        FROM activities.activity WHERE rule_id = ANY($1::uuid[]) AND resource_type = $2 AND resource_id = $3
