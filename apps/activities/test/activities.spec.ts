@@ -44,7 +44,8 @@ describe('activities subgraph: scheduling, due states, done and chaining (real P
       userEvent('created', { id: nyUser.id, name: nyUser.name, timeZone: nyUser.tz, role: 'user_all' }),
       userEvent('created', { id: ownUser.id, name: ownUser.name, timeZone: ownUser.tz }),
       contactEvent('created', { id: pepper, name: 'Pepper Potts' }),
-      opportunityEvent('created', { id: opportunity, name: '200 Office Chairs', customerId: pepper, salespersonId: ownUser.id, expectedRevenue: '100000000.00' }),
+      // At the test clock's time: its chatter entry must be older than the notes written at clock times.
+      opportunityEvent('created', { id: opportunity, name: '200 Office Chairs', customerId: pepper, salespersonId: ownUser.id, expectedRevenue: '100000000.00' }, { at: clock.now() }),
       opportunityEvent('created', { id: other, name: 'Service contract 2027', salespersonId: nyUser.id }),
     );
     await eventually(async () => {
