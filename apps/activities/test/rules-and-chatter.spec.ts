@@ -270,4 +270,82 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     expect(await openOf(q.id)).toEqual([{ rule: 'Quotation expiry call', due: '2026-11-28', due_time: null, assignee_id: sam.id, type: 'Call', summary: 'Call about S00077' }]);
     expect((await api.data(apply)).applyReminderRules).toMatchObject({ scheduled: 0, rescheduled: 0, cancelled: 0 });
   });
+  it('moves the open reminders when an administrator changes a rule’s offset or time, but not one a person moved', async () => {
+    const create = `mutation($input: CreateReminderRuleInput!) { createReminderRule(input: $input) { reminderRule { id version } } }`;
+    const { createReminderRule } = await api.data(create, {
+      input: { name: 'Quotation follow-up', resourceType: 'Quotation', dateField: 'validityDate', offsetDays: -5, activityTypeId: '01934d6e-0000-7000-8000-000000000002', summaryTemplate: 'Follow up {{number}}' },
+    });
+    const rule = createReminderRule.reminderRule;
+    const q1 = { id: uuidv7(), number: 'S00101', customerId: customer, state: 'sent' as const, version: 1, validityDate: '2026-12-10', salespersonId: sam.id };
+    const q2 = { id: uuidv7(), number: 'S00102', customerId: customer, state: 'sent' as const, version: 1, validityDate: '2026-12-12', salespersonId: sam.id };
+    await events.publish(quotationEvent('created', q1), quotationEvent('created', q2));
+    const reminder = async (quotationId: string) =>
+      (await db.query(`SELECT id, to_char(due_date, 'YYYY-MM-DD') AS due, due_time, version FROM activities.activity WHERE rule_id = $1 AND resource_id = $2 AND status = 'open'`, [rule.id, quotationId])).rows[0];
+    const [r1, r2] = await eventually(async () => {
+      const both = [await reminder(q1.id), await reminder(q2.id)];
+      expect(both.map((r) => r?.due)).toEqual(['2026-12-05', '2026-12-07']);
+      return both;
+    });
+    // Someone snoozes the second one: it is theirs to place now.
+    await api.data(`mutation { snoozeActivity(input: { id: "${r2.id}", days: 2 }) { activity { dueDate } } }`);
+
+    const update = await api.data(
+      `mutation($input: UpdateReminderRuleInput!) { updateReminderRule(input: $input) { reminderRule { offsetLabel atTime version } } }`,
+      { input: { id: rule.id, expectedVersion: rule.version, offsetDays: -4, atTime: '09:00' } },
+    );
+    expect(update.updateReminderRule.reminderRule).toEqual({ offsetLabel: 'H-4', atTime: '09:00', version: rule.version + 1 });
+    expect(await reminder(q1.id)).toEqual({ id: r1.id, due: '2026-12-06', due_time: '09:00', version: r1.version + 1 });
+    expect(await reminder(q2.id)).toMatchObject({ id: r2.id, due: '2026-12-09', due_time: null });
+    const published = await readTopic(env.brokers, `${env.topicPrefix}crm.activities.activity`, (ms) => ms.filter((m) => m.key === r1.id).length === 2);
+    const moved = published.filter((m) => m.key === r1.id)[1]!;
+    expect(moved.headers['ce_type']).toBe('crm.activities.activity.rescheduled.v1');
+    expect(JSON.parse(moved.value!).changes).toEqual({ dueDate: { from: '2026-12-05', to: '2026-12-06' }, dueTime: { from: null, to: '09:00' } });
+    // Applying the rules afterwards moves nothing (and does not undo the person's snooze); only the
+    // quotation of the previous test, known before this rule existed, gets its reminder now.
+    const apply = await api.data(`mutation { applyReminderRules(input: { resourceType: "Quotation" }) { rescheduled scheduled cancelled } }`);
+    expect(apply.applyReminderRules).toEqual({ rescheduled: 0, scheduled: 1, cancelled: 0 });
+    expect(await reminder(q1.id)).toMatchObject({ due: '2026-12-06', due_time: '09:00' });
+    expect(await reminder(q2.id)).toMatchObject({ due: '2026-12-09', due_time: null });
+  });
+  it('moves the reminders already planned for a branch role to its new holder, except one a person gave to someone else', async () => {
+    const budi = { id: uuidv7(), name: 'Budi (new Admin CRM H23)' };
+    await events.publish(userEvent('created', { id: budi.id, name: budi.name, timeZone: 'Asia/Makassar', branchIds: ['SAM01'] }));
+    const o: OpportunityFields = { id: uuidv7(), name: 'Honda Beat — KPB 2 follow-up', salespersonId: sam.id, branchId: 'SAM01', customerId: customer, properties: { kpbExpiry: '2026-12-20' } };
+    await events.publish(opportunityEvent('created', o));
+    const planned = await eventually(async () => {
+      const rows = await openOf(o.id);
+      expect(rows.map((r: any) => [r.rule, r.assignee_id])).toEqual([['KPB reminder H-7 (SMS / WhatsApp)', ayu.id], ['KPB reminder call H-3', ayu.id]]);
+      const known = await db.query(`SELECT 1 FROM activities.user_profile WHERE id = $1`, [budi.id]);
+      expect(known.rowCount).toBe(1);
+      return (await db.query(`SELECT id FROM activities.activity WHERE resource_id = $1 AND status = 'open' ORDER BY due_date`, [o.id])).rows.map((r) => r.id as string);
+    });
+    // Ayu hands the SMS reminder to Sam herself: it is his now, whoever holds the role.
+    await api.data(`mutation { rescheduleActivity(input: { id: "${planned[0]}", assigneeId: "${sam.id}" }) { activity { id } } }`);
+    const ayusOpen = async () =>
+      (await db.query(
+        `SELECT count(*)::int AS n FROM activities.activity a JOIN activities.reminder_rule r ON r.id = a.rule_id
+         WHERE a.status = 'open' AND a.branch_id = 'SAM01' AND r.assignee_role = 'crm_admin' AND a.assignee_id = $1`,
+        [ayu.id],
+      )).rows[0].n;
+    const before = await ayusOpen();
+    expect(before).toBeGreaterThanOrEqual(1);
+    const set = `mutation($input: SetBranchRoleInput!) { setBranchRole(input: $input) { assignment { userId } reassignedReminders } }`;
+    const handover = await api.data(set, { input: { branchId: 'SAM01', role: 'crm_admin', userId: budi.id } });
+    expect(handover.setBranchRole).toEqual({ assignment: { userId: budi.id }, reassignedReminders: before });
+    expect(await ayusOpen()).toBe(0);
+    expect((await openOf(o.id)).map((r: any) => r.assignee_id)).toEqual([sam.id, budi.id]);
+    const published = await readTopic(env.brokers, `${env.topicPrefix}crm.activities.activity`, (ms) => ms.filter((m) => m.key === planned[1]).length === 2);
+    const moved = published.filter((m) => m.key === planned[1])[1]!;
+    expect(moved.headers['ce_type']).toBe('crm.activities.activity.rescheduled.v1');
+    expect(JSON.parse(moved.value!).changes).toEqual({ assigneeId: { from: ayu.id, to: budi.id } });
+
+    // No one holds the role: the reminders fall back to the salesperson, as new ones would.
+    const cleared = await api.data(set, { input: { branchId: 'SAM01', role: 'crm_admin', userId: null } });
+    expect(cleared.setBranchRole.assignment).toBeNull();
+    expect((await openOf(o.id)).map((r: any) => r.assignee_id)).toEqual([sam.id, sam.id]);
+    // Ayu again (the other tests' holder): the reminders waiting on the salesperson go to her.
+    const back = await api.data(set, { input: { branchId: 'SAM01', role: 'crm_admin', userId: ayu.id } });
+    expect(back.setBranchRole.reassignedReminders).toBeGreaterThanOrEqual(2);
+    expect((await openOf(o.id)).map((r: any) => r.assignee_id)).toEqual([ayu.id, ayu.id]);
+  });
 });

@@ -141,5 +141,21 @@ describe('sales e2e: quotation from the Avengers opportunity, e-mailed, confirme
     });
     expect(won).toMatchObject({ stage: { name: 'Won', isWon: true } });
     expect(Number(won.probability)).toBe(100);
+
+    // The quotation's chatter (activities subgraph, from the same events): created, sent by email, confirmed.
+    const chatter = await eventually(async () => {
+      const data = await api.data(`query($id: ID!) { messages(resourceType: "Quotation", resourceId: $id) { totalCount edges { node { kind body sourceEventType } } } }`, {
+        id: quotation.id,
+      });
+      expect(data.messages.totalCount).toBe(3);
+      return data.messages.edges.map((e: any) => e.node);
+    });
+    expect(chatter.map((m: any) => m.sourceEventType)).toEqual([
+      'crm.sales.quotation.confirmed.v1',
+      'crm.sales.quotation.sent.v1',
+      'crm.sales.quotation.created.v1',
+    ]);
+    expect(chatter[1]).toMatchObject({ kind: 'MESSAGE', body: 'Quotation S00001 sent by email' });
+    expect(chatter[0].body).toMatch(/^Quotation confirmed: Sales Order S00001/);
   });
 });

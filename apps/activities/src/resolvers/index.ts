@@ -113,9 +113,7 @@ export const resolvers = {
     createReminderRule: async (_: unknown, { input }: Args<Record<string, unknown>>, ctx: Ctx) => ({ reminderRule: await ctx.rules.create(ruleInput(input), ctx) }),
     updateReminderRule: async (_: unknown, { input }: Args<Record<string, unknown>>, ctx: Ctx) => ({ reminderRule: await ctx.rules.update(ruleInput(input), ctx) }),
     applyReminderRules: (_: unknown, { input }: Args<{ resourceType: string }>, ctx: Ctx) => ctx.rules.applyToAll(input, ctx),
-    setBranchRole: async (_: unknown, { input }: Args<{ branchId: string; role: string; userId?: string | null }>, ctx: Ctx) => ({
-      assignment: await ctx.rules.setBranchRole(input, ctx),
-    }),
+    setBranchRole: (_: unknown, { input }: Args<{ branchId: string; role: string; userId?: string | null }>, ctx: Ctx) => ctx.rules.setBranchRole(input, ctx),
   },
   ...activityResolvers,
   ...recordResolverMap,

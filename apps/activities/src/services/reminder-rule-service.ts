@@ -7,7 +7,7 @@ import { optionalText, requireUuid } from '../domain/activity-input';
 import { RESOURCE_TYPES } from '../domain/resource-types';
 import { validateRule, type AssigneeKind, type ConditionOperator, type RuleDefinition } from '../domain/reminder-rule';
 import { RULE_COLUMNS, toReminderRule, type ReminderRule } from '../entities/reminder-rule';
-import type { RuleEngine } from './rule-engine';
+import { branchRoleLockKey, type RuleEngine } from './rule-engine';
 import type { UserDirectory } from './user-directory';
 
 export interface ReminderRuleInput {
@@ -113,7 +113,13 @@ export class ReminderRuleService {
         [id, r.name, r.resourceType, r.dateField, r.offsetDays, r.atTime, r.activityTypeId, r.summaryTemplate, r.noteTemplate, r.assigneeKind,
           r.assigneeRole, JSON.stringify(r.conditions), input.active ?? current.active, now, user.id],
       );
-      return (await this.get(manager, id))!;
+      const updated = (await this.get(manager, id))!;
+      // Same date field, new offset or time: the open reminders move with the rule (the next
+      // applyReminderRules compares anchors only, so it would leave them where they were).
+      if (updated.active && updated.resourceType === current.resourceType && updated.dateField === current.dateField) {
+        await this.engine.retime(manager, updated, current, user.id, now);
+      }
+      return updated;
     });
   }
 
@@ -126,8 +132,8 @@ export class ReminderRuleService {
     return this.engine.applyToAll(this.dataSource, input.resourceType);
   }
 
-  async branchRoles(branchId: string | null | undefined): Promise<BranchRole[]> {
-    const rows = await this.dataSource.query(
+  async branchRoles(branchId: string | null | undefined, runner: Pick<EntityManager, 'query'> = this.dataSource): Promise<BranchRole[]> {
+    const rows = await runner.query(
       `SELECT branch_id, role, user_id, version, updated_at, updated_by FROM activities.branch_role
        ${branchId ? 'WHERE branch_id = $1' : ''} ORDER BY branch_id, role`,
       branchId ? [branchId] : [],
@@ -142,29 +148,43 @@ export class ReminderRuleService {
     }));
   }
 
-  /** Who holds a role (e.g. crm_admin, "Admin CRM H23") in a branch; a null user clears it. */
-  async setBranchRole(input: { branchId?: string; role?: string; userId?: string | null }, ctx: BaseContext): Promise<BranchRole | null> {
+  /**
+   * Who holds a role (e.g. crm_admin, "Admin CRM H23") in a branch; a null user clears it. The
+   * open reminders the role's rules gave the previous holder move to the new one (`reassigned`).
+   */
+  async setBranchRole(
+    input: { branchId?: string; role?: string; userId?: string | null },
+    ctx: BaseContext,
+  ): Promise<{ assignment: BranchRole | null; reassignedReminders: number }> {
     const user = requireRole(ctx, ['admin']);
     // libs/auth's branch rule: a branch administrator sets roles of their own branches only (FORBIDDEN elsewhere).
     const branchId = resolveBranch(user, input.branchId, { required: true })!;
     const role = (input.role ?? '').trim();
     if (!/^[a-z][a-z0-9_]{1,49}$/.test(role)) throw badInput('role', 'a role name like crm_admin (lower case, digits, _)');
     const now = this.clock.now();
-    if (!input.userId) {
-      await this.dataSource.query(`DELETE FROM activities.branch_role WHERE branch_id = $1 AND role = $2`, [branchId, role]);
-      return null;
-    }
-    const userId = requireUuid(input.userId, 'userId', 'user');
-    if (userId !== user.id) {
+    const userId = input.userId ? requireUuid(input.userId, 'userId', 'user') : null;
+    if (userId && userId !== user.id) {
       const profile = await this.users.get(this.dataSource, userId);
       if (!profile || !profile.active) throw badInput('userId', `unknown or archived user ${userId}`);
     }
-    await this.dataSource.query(
-      `INSERT INTO activities.branch_role (branch_id, role, user_id, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (branch_id, role) DO UPDATE SET user_id = EXCLUDED.user_id, version = activities.branch_role.version + 1,
-         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-      [branchId, role, userId, now, user.id],
-    );
-    return (await this.branchRoles(branchId)).find((r) => r.role === role) ?? null;
+    return this.dataSource.transaction(async (manager) => {
+      // One change of a branch's role at a time (the previous holder decides which reminders move).
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [branchRoleLockKey(branchId, role)]);
+      const held = await manager.query(`SELECT user_id FROM activities.branch_role WHERE branch_id = $1 AND role = $2`, [branchId, role]);
+      const previous: string | null = held[0]?.user_id ?? null;
+      if (!userId) {
+        await manager.query(`DELETE FROM activities.branch_role WHERE branch_id = $1 AND role = $2`, [branchId, role]);
+      } else {
+        await manager.query(
+          `INSERT INTO activities.branch_role (branch_id, role, user_id, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (branch_id, role) DO UPDATE SET user_id = EXCLUDED.user_id, version = activities.branch_role.version + 1,
+             updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+          [branchId, role, userId, now, user.id],
+        );
+      }
+      const reassignedReminders = await this.engine.reassignRole(manager, branchId, role, previous, userId, user.id, now);
+      const assignment = userId ? ((await this.branchRoles(branchId, manager)).find((r) => r.role === role) ?? null) : null;
+      return { assignment, reassignedReminders };
+    });
   }
 }

@@ -3,7 +3,7 @@ import { appendToOutbox } from '@crm/messaging';
 import type { CloudEvent } from '@crm/events';
 import { envString, type Clock } from '@crm/runtime';
 import { isValidTimeZone, localDate } from '../domain/calendar';
-import { offsetLabel, planRule, renderTemplate, type ExistingRuleActivity } from '../domain/reminder-rule';
+import { offsetLabel, planRule, renderTemplate, ruleDue, type ExistingRuleActivity, type RuleTiming } from '../domain/reminder-rule';
 import { RESOURCE_COLUMNS, toResource, type ResourceRecord } from '../entities/resource';
 import { RULE_COLUMNS, toReminderRule, type ReminderRule } from '../entities/reminder-rule';
 import type { Row } from '../entities/row';
@@ -12,6 +12,11 @@ import type { ActivityStore } from './activity-store';
 import { activityEvent, SCHEMA } from './events';
 import type { ResourceIndex } from './resource-index';
 import type { UserDirectory } from './user-directory';
+
+/** The advisory lock a branch's role is changed under (exclusive) and assigned from (shared). */
+export function branchRoleLockKey(branchId: string | null, role: string): string {
+  return `crm-branch-role:${branchId ?? ''}:${role}`;
+}
 
 /**
  * Runs the reminder rules of a record's type after each of its events, inside the consumer's
@@ -64,6 +69,13 @@ export class RuleEngine {
     if (rules.length === 0) return { events: [], rescheduled: 0 };
     // One evaluation per record at a time (the consumer and an administrator's re-apply may meet).
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`crm-rules:${record.resourceType}:${record.resourceId}`]);
+    // The branch roles the rules assign to cannot change hands until this commits (setBranchRole
+    // moves the reminders of the previous holder: it must see the ones created here). Taken
+    // before any activity row, as setBranchRole does, so the two never wait on each other in a circle.
+    const roleKeys = [...new Set(rules.filter((r) => r.assigneeKind === 'BRANCH_ROLE' && r.assigneeRole).map((r) => branchRoleLockKey(record.branchId, r.assigneeRole!)))];
+    if (record.branchId && roleKeys.length > 0) {
+      await manager.query(`SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k`, [roleKeys.sort()]);
+    }
     const existingRows: Row[] = await manager.query(
       `SELECT DISTINCT ON (rule_id) id, rule_id, status, to_char(rule_anchor, 'YYYY-MM-DD') AS anchor, to_char(due_date, 'YYYY-MM-DD') AS due_date, cancelled_by_rule
        FROM activities.activity WHERE rule_id = ANY($1::uuid[]) AND resource_type = $2 AND resource_id = $3
@@ -126,6 +138,64 @@ export class RuleEngine {
       }
     }
     return { events, rescheduled };
+  }
+
+  /**
+   * An administrator changed a rule's offset or time of day: its open reminders move to where the
+   * rule now puts them (anchor + new offset, at the new time), each published as `rescheduled`.
+   * A reminder a person has moved since (it is no longer where the old timing put it) stays put.
+   * Runs in the rule update's transaction; answers how many moved.
+   */
+  async retime(manager: EntityManager, rule: ReminderRule, previous: RuleTiming, actor: string, now: Date): Promise<number> {
+    if (rule.offsetDays === previous.offsetDays && rule.atTime === previous.atTime) return 0;
+    const rows: Row[] = await manager.query(
+      `SELECT id FROM activities.activity
+       WHERE rule_id = $1 AND status = 'open' AND rule_anchor IS NOT NULL
+         AND due_date = rule_anchor + $2::int AND due_time IS NOT DISTINCT FROM $3::text
+       ORDER BY id FOR UPDATE`,
+      [rule.id, previous.offsetDays, previous.atTime],
+    );
+    let moved = 0;
+    for (const row of rows) {
+      const before = await this.store.load(manager, row['id'], true);
+      if (before?.status !== 'open' || !before.ruleAnchor) continue;
+      // The date is the same in every zone: only dueAt (computed on read) depends on it.
+      const due = ruleDue(before.ruleAnchor, rule, 'UTC');
+      if ((await this.activities.applyReschedule(manager, before, { due_date: due.dueDate, due_time: due.dueTime }, actor, now)) !== before) moved += 1;
+    }
+    return moved;
+  }
+
+  /**
+   * Someone else now holds a role in a branch (or no one does): the open reminders the role's
+   * rules gave its previous holder — or, when no one held it, the salesperson they fell back to —
+   * go to the new holder (no one: the salesperson), each published as `rescheduled`. Reminders
+   * are created ahead of their day, so without this the months of reminders already planned
+   * would stay with someone who no longer does the job. One a person gave to someone else stays.
+   */
+  async reassignRole(manager: EntityManager, branchId: string, role: string, previous: string | null, next: string | null, actor: string, now: Date): Promise<number> {
+    if (previous !== null && previous === next) return 0;
+    const rows: Row[] = await manager.query(
+      `SELECT a.id, a.assignee_id, a.resource_type, a.resource_id FROM activities.activity a JOIN activities.reminder_rule r ON r.id = a.rule_id
+       WHERE a.status = 'open' AND a.branch_id = $1 AND r.assignee_kind = 'BRANCH_ROLE' AND r.assignee_role = $2
+       ORDER BY a.id FOR UPDATE OF a`,
+      [branchId, role],
+    );
+    let moved = 0;
+    for (const row of rows) {
+      let fallback: string | null = null;
+      if (previous === null || next === null) {
+        const record = await this.resources.find(manager, row['resource_type'], row['resource_id']);
+        fallback = record ? await this.salesperson(manager, record) : null;
+      }
+      if (row['assignee_id'] !== (previous ?? fallback)) continue;
+      const to = next ?? fallback;
+      if (to === row['assignee_id']) continue;
+      const before = await this.store.load(manager, row['id'], true);
+      if (before?.status !== 'open') continue;
+      if ((await this.activities.applyReschedule(manager, before, { assignee_id: to }, actor, now)) !== before) moved += 1;
+    }
+    return moved;
   }
 
   /**
