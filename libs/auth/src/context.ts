@@ -1,16 +1,20 @@
 import { GraphQLError } from 'graphql';
 import type { AuthUser, Role } from './claims';
-import { InvalidTokenError, verifyAccessToken } from './jwt';
+import { InvalidTokenError, verifyAccessTokenWithTime } from './jwt';
 import { verifyServiceToken, type ServiceName } from './service-token';
 
 export interface AuthContext {
   user: AuthUser | null;
+  /** When the user's token was issued (`iat`, seconds since the epoch). */
+  issuedAt?: number;
 }
 
 /** Who is calling a subgraph: a user (their token), an internal service (its token), or both (the gateway forwarding a user). */
 export interface RequestAuth {
   user: AuthUser | null;
   service: ServiceName | null;
+  /** When the user's token was issued (`iat`, seconds since the epoch); null without a user. */
+  issuedAt: number | null;
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -27,7 +31,7 @@ export async function authFromHeader(authorization: string | undefined | null): 
   const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
   if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
   try {
-    return { user: await verifyAccessToken(match[1]!) };
+    return await verifyAccessTokenWithTime(match[1]!);
   } catch (error) {
     if (error instanceof InvalidTokenError) throw unauthenticated(error.message);
     throw error;
@@ -53,9 +57,9 @@ export async function serviceFromHeader(header: string | undefined | null): Prom
  * UNAUTHENTICATED (HTTP 401); any invalid token → UNAUTHENTICATED even if the other is valid.
  */
 export async function authFromRequest(authorization: string | undefined | null, serviceAuthorization: string | undefined | null): Promise<RequestAuth> {
-  const [{ user }, service] = await Promise.all([authFromHeader(authorization), serviceFromHeader(serviceAuthorization)]);
+  const [{ user, issuedAt }, service] = await Promise.all([authFromHeader(authorization), serviceFromHeader(serviceAuthorization)]);
   if (!user && !service) throw unauthenticated('a bearer token is required');
-  return { user, service };
+  return { user, service, issuedAt: issuedAt ?? null };
 }
 
 /**

@@ -45,6 +45,11 @@ export async function signAccessToken(user: AuthUser, expiresIn: string | number
 
 /** Verifies signature, issuer, audience and expiry, then the claims' shape. */
 export async function verifyAccessToken(token: string): Promise<AuthUser> {
+  return (await verifyAccessTokenWithTime(token)).user;
+}
+
+/** The same check, also giving when the token was issued (`iat`, seconds since the epoch). */
+export async function verifyAccessTokenWithTime(token: string): Promise<{ user: AuthUser; issuedAt: number }> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, secret(), {
@@ -57,16 +62,17 @@ export async function verifyAccessToken(token: string): Promise<AuthUser> {
     if (error instanceof errors.JWTClaimValidationFailed) throw new InvalidTokenError(`token ${error.claim} invalid`);
     throw new InvalidTokenError('token invalid');
   }
-  const { sub, role, branchIds, teamIds, tz } = payload as Record<string, unknown>;
+  const { sub, role, branchIds, teamIds, tz, iat } = payload as Record<string, unknown>;
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  if (typeof sub !== 'string' || !isRole(role) || !strings(branchIds) || !strings(teamIds)) {
+  if (typeof sub !== 'string' || !isRole(role) || !strings(branchIds) || !strings(teamIds) || typeof iat !== 'number') {
     throw new InvalidTokenError('token claims invalid');
   }
-  return {
+  const user: AuthUser = {
     id: sub,
     role,
     branchIds: branchIds as string[],
     teamIds: teamIds as string[],
     tz: typeof tz === 'string' && tz ? tz : 'UTC',
   };
+  return { user, issuedAt: iat };
 }

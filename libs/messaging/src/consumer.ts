@@ -46,6 +46,13 @@ export interface EventConsumerOptions {
   batch?: { maxEvents: number; handle: BatchEventHandler };
   /** Runs first in each event's transaction, before the inbox insert (e.g. to take a lock). */
   beforeApply?: (manager: EntityManager) => Promise<void>;
+  /**
+   * false: no inbox row — for handlers idempotent by themselves (an upsert to the newest value),
+   * e.g. a second consumer in a schema following events another consumer of the schema records
+   * in the inbox (the inbox is keyed by event id: the second would see every event as seen).
+   * Not with `batch`. Default true.
+   */
+  inbox?: boolean;
   /** Called after each applied event, outside the transaction (e.g. freshness metrics). */
   onApplied?: (event: CloudEvent) => void;
 }
@@ -241,6 +248,10 @@ export class EventConsumer {
     const { dataSource, schema } = this.options;
     return backgroundTransaction(dataSource, async (manager) => {
       await this.options.beforeApply?.(manager);
+      if (this.options.inbox === false) {
+        await handler(event, manager, meta);
+        return true;
+      }
       const inserted = await manager.query(
         `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, "offset", event_time)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,

@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
-import { parse, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -28,6 +28,7 @@ import {
   type MessagingConfig,
 } from '@crm/messaging';
 import { createLogger, databaseUrl, envInt, systemClock, type Clock, type Logger, type SubgraphName } from '@crm/runtime';
+import { AccessChangeGate, accessChangesConsumer, accessChangesMigration } from './access-changes';
 import { serviceOnlyGuard } from './admission';
 import { DeniedAttemptRecorder, deniedAttemptsPlugin } from './denied-attempts';
 import { HttpServer, type HttpRoute } from './http';
@@ -67,6 +68,8 @@ export interface ConsumerSpec {
   beforeApply?: (manager: EntityManager) => Promise<void>;
   /** Batch mode (see EventConsumerOptions.batch). */
   batch?: { maxEvents: number; handle: BatchEventHandler };
+  /** false: handlers idempotent by themselves, no inbox row (see EventConsumerOptions.inbox). */
+  inbox?: boolean;
 }
 
 export interface SubgraphParts<Ctx extends BaseContext> {
@@ -121,6 +124,8 @@ export interface RunningSubgraph {
   consumers: EventConsumer[];
   /** Refused requests waiting to be written (tests flush it before counting queries). */
   deniedAttempts: DeniedAttemptRecorder;
+  /** The recent access changes of users (tokens issued before them are refused). */
+  accessChanges: AccessChangeGate;
   /** Resolves when every consumer has joined its group. */
   consumersReady(): Promise<void>;
   stop(): Promise<void>;
@@ -180,7 +185,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
   const dataSource = createSchemaDataSource({
     schema: module.schema,
     entities: module.entities,
-    migrations: module.migrations,
+    // Every subgraph also keeps its users' access changes (access-changes.ts).
+    migrations: [...(module.migrations as Function[]), accessChangesMigration(module.schema)],
     url,
     logger,
   });
@@ -190,7 +196,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
   const kafka = createKafka(messaging, logger);
   const deps: SubgraphDeps = { name: module.name, schema: module.schema, dataSource, clock, logger, messaging, kafka };
   const parts = module.create(deps);
-  const consumerSpecs = parts.consumers ?? [];
+  const consumerSpecs = [...(parts.consumers ?? []), accessChangesConsumer(module.name, module.schema)];
 
   const topics = [
     ...module.publishes,
@@ -235,9 +241,12 @@ export async function startSubgraph<Ctx extends BaseContext>(
         partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently,
         beforeApply: spec.beforeApply,
         batch: spec.batch,
+        inbox: spec.inbox,
       }),
   );
   for (const consumer of consumers) await consumer.start();
+  const accessChanges = new AccessChangeGate(dataSource, module.schema, logger, envInt('ACCESS_CHANGE_POLL_MS', 1000));
+  await accessChanges.start();
 
   const metrics = new Registry();
   metrics.setDefaultLabels({ service: module.name });
@@ -314,12 +323,27 @@ export async function startSubgraph<Ctx extends BaseContext>(
     context: async (req) => {
       const requestId = requestIdOf(req);
       let auth: Awaited<ReturnType<typeof authFromRequest>>;
+      let staleUser: AuthUser | null = null;
       try {
         auth = await authFromRequest(req.headers['authorization'], headerValue(req, SERVICE_TOKEN_HEADER));
+        if (auth.user && auth.issuedAt !== null && accessChanges.isStale(auth.user.id, auth.issuedAt)) {
+          staleUser = auth.user;
+          throw new GraphQLError('your access changed since this token was issued: refresh it (or log in again)', {
+            extensions: { code: 'UNAUTHENTICATED', reason: 'access_changed', http: { status: 401 } },
+          });
+        }
       } catch (error) {
         const extensions = (error as { extensions?: { code?: unknown } }).extensions;
         if (extensions?.code === 'UNAUTHENTICATED') {
-          deniedAttempts.record({ code: 'UNAUTHENTICATED', message: (error as Error).message, clientIp: req.socket.remoteAddress ?? null, requestId });
+          const reason = (extensions as { reason?: unknown }).reason;
+          deniedAttempts.record({
+            code: 'UNAUTHENTICATED',
+            message: (error as Error).message,
+            reason: typeof reason === 'string' ? reason : null,
+            user: staleUser,
+            clientIp: req.socket.remoteAddress ?? null,
+            requestId,
+          });
         }
         throw error;
       }
@@ -351,6 +375,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
     relay,
     consumers,
     deniedAttempts,
+    accessChanges,
     consumersReady: async () => {
       await Promise.all(consumers.map((c) => c.ready()));
     },
@@ -360,6 +385,7 @@ export async function startSubgraph<Ctx extends BaseContext>(
         await apollo.stop();
         await deniedAttempts.stop();
         for (const consumer of consumers) await consumer.stop();
+        accessChanges.stop();
         await parts.onStop?.();
         await relay.stop();
         await dataSource.destroy();

@@ -93,6 +93,56 @@ describe('authentication end to end: login → query through the gateway; tokens
     expect((await gateway.request(REFRESH, { t: again.refreshToken })).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'logout' });
   });
 
+  it('applies a change of access at once: tokens issued before it are refused in every subgraph; a refresh carries the new access; deactivation ends it', async () => {
+    const SUBGRAPHS = ['contacts', 'pipeline', 'activities', 'sales', 'reporting'] as const;
+    const asAdmin = gateway.withToken((await gateway.data(LOGIN, { input: { email: 'admin@crm.test', password: PASSWORD } })).login.accessToken);
+    const rina = (
+      await asAdmin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
+        input: { login: 'rina@dayamotor.co.id', name: 'Rina Wijaya', password: PASSWORD, role: 'USER_ALL', branchIds: ['BJM01'] },
+      })
+    ).createUser.user;
+    const first = (await gateway.data(LOGIN, { input: { email: 'rina@dayamotor.co.id', password: PASSWORD } })).login;
+    /** What each subgraph answers to the token directly: HTTP status and the error's reason. */
+    const atSubgraphs = async (token: string) =>
+      Promise.all(
+        SUBGRAPHS.map(async (name) => {
+          const response = await fetch(stack.subgraph(name).url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query: '{ __typename }' }),
+          });
+          const body = (await response.json()) as { errors?: { extensions?: { reason?: string } }[] };
+          return `${name}:${response.status}:${body.errors?.[0]?.extensions?.reason ?? 'ok'}`;
+        }),
+      );
+    const ME = `{ me { role branchIds } opportunities(first: 1) { totalCount } }`;
+    expect((await gateway.withToken(first.accessToken).data(ME)).me).toEqual({ role: 'USER_ALL', branchIds: ['BJM01'] });
+    // Tokens carry whole seconds: the change must fall in a later second than the token.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    await asAdmin.data(`mutation($id: ID!) { setUserAccess(input: { id: $id, role: USER_OWN, branchIds: ["PLW01"] }) { user { id } } }`, { id: rina.id });
+    await eventually(async () => expect(await atSubgraphs(first.accessToken)).toEqual(SUBGRAPHS.map((n) => `${n}:401:access_changed`)), 15_000, 500);
+    const refused = await gateway.withToken(first.accessToken).request(ME);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    // The refresh token still works and hands out the new access, which every subgraph accepts.
+    const second = (await gateway.data(REFRESH, { t: first.refreshToken })).refreshToken;
+    expect(await atSubgraphs(second.accessToken)).toEqual(SUBGRAPHS.map((n) => `${n}:200:ok`));
+    expect((await gateway.withToken(second.accessToken).data(ME)).me).toEqual({ role: 'USER_OWN', branchIds: ['PLW01'] });
+
+    // A name or time-zone change is not an access change.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await asAdmin.data(`mutation($id: ID!) { updateUser(input: { id: $id, name: "Rina W." }) { user { id } } }`, { id: rina.id });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await atSubgraphs(second.accessToken)).toEqual(SUBGRAPHS.map((n) => `${n}:200:ok`));
+
+    // Deactivation: the access token stops working at once, and the refresh token with it.
+    await asAdmin.data(`mutation($id: ID!) { deactivateUser(input: { id: $id }) { user { active } } }`, { id: rina.id });
+    await eventually(async () => expect(await atSubgraphs(second.accessToken)).toEqual(SUBGRAPHS.map((n) => `${n}:401:access_changed`)), 15_000, 500);
+    expect((await gateway.request(REFRESH, { t: second.refreshToken })).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'deactivated' });
+  });
+
   it('refuses a wrong password through the gateway with UNAUTHENTICATED', async () => {
     const result = await gateway.request(LOGIN, { input: { email: 'admin@crm.test', password: 'wrong password!' } });
     expect(result.errors?.[0]).toMatchObject({ message: 'invalid e-mail address or password', extensions: { code: 'UNAUTHENTICATED' } });
