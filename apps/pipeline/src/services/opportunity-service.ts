@@ -701,6 +701,7 @@ export class OpportunityService {
   // ── merge, convert ──────────────────────────────────────────────────────
 
   async merge(input: { ids: string[]; targetId?: string | null }, ctx: BaseContext): Promise<Opportunity> {
+    requireUser(ctx); // before looking at the input: access group none learns nothing (libs/auth rule 1)
     if ((input.ids ?? []).length < 2) throw badInput('ids', 'merging needs at least two leads/opportunities');
     if (input.targetId && !input.ids.map((i) => i.toLowerCase()).includes(input.targetId.toLowerCase())) {
       throw badInput('targetId', 'the target must be one of ids');
