@@ -13,6 +13,10 @@ export interface LookupRecord {
   sequence?: number;
   active: boolean;
   version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: string | null;
+  updatedBy: string | null;
 }
 
 interface LookupSpec {
@@ -65,7 +69,8 @@ export class LookupService {
   ) {}
 
   private get select(): string {
-    return `id, name, ${this.spec.extra}, active, version`;
+    return `id, name, ${this.spec.extra}, active, version,
+      created_at AS "createdAt", updated_at AS "updatedAt", created_by AS "createdBy", updated_by AS "updatedBy"`;
   }
 
   async create(input: { name: string; color?: string | null; sequence?: number | null }, ctx: BaseContext): Promise<LookupRecord> {

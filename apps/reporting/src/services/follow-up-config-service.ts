@@ -6,6 +6,7 @@ import { DEFAULT_FOLLOW_UP_CONFIG, mergeFollowUpConfig, type FollowUpConfig } fr
 export interface StoredFollowUpConfig extends FollowUpConfig {
   version: number;
   updatedAt: Date | null;
+  updatedBy: string | null;
 }
 
 /** Reporting's follow-up monitoring configuration (one row; the defaults until an admin changes it). */
@@ -13,9 +14,9 @@ export class FollowUpConfigService {
   constructor(private readonly dataSource: DataSource) {}
 
   async get(): Promise<StoredFollowUpConfig> {
-    const [row] = await this.dataSource.query(`SELECT config, version, updated_at FROM reporting.follow_up_config WHERE id = 1`);
-    if (!row) return { ...DEFAULT_FOLLOW_UP_CONFIG, version: 0, updatedAt: null };
-    return { ...DEFAULT_FOLLOW_UP_CONFIG, ...(row.config as Partial<FollowUpConfig>), version: row.version, updatedAt: row.updated_at };
+    const [row] = await this.dataSource.query(`SELECT config, version, updated_at, updated_by FROM reporting.follow_up_config WHERE id = 1`);
+    if (!row) return { ...DEFAULT_FOLLOW_UP_CONFIG, version: 0, updatedAt: null, updatedBy: null };
+    return { ...DEFAULT_FOLLOW_UP_CONFIG, ...(row.config as Partial<FollowUpConfig>), version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by };
   }
 
   async configure(user: AuthUser, input: Partial<FollowUpConfig> & { expectedVersion?: number | null }, now: Date): Promise<StoredFollowUpConfig> {
@@ -33,7 +34,7 @@ export class FollowUpConfigService {
          ON CONFLICT (id) DO UPDATE SET config = EXCLUDED.config, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
         [JSON.stringify(next), version + 1, now, user.id],
       );
-      return { ...next, version: version + 1, updatedAt: now };
+      return { ...next, version: version + 1, updatedAt: now, updatedBy: user.id };
     });
   }
 }
