@@ -61,8 +61,10 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       first = undefined;
     }
     const code = first?.extensions?.['code'] ?? (response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : undefined);
+    // A refusal's reason (e.g. access_changed: refresh the token) tells the client what to do.
+    const reason = first?.extensions?.['reason'];
     return new GraphQLError(first?.message ?? `${response.status}: ${response.statusText}`, {
-      extensions: code ? { code } : {},
+      extensions: { ...(code ? { code } : {}), ...(typeof reason === 'string' && /^[a-z_]{1,40}$/.test(reason) ? { reason } : {}) },
     });
   }
 }

@@ -124,7 +124,7 @@ describe('authentication end to end: login → query through the gateway; tokens
     await eventually(async () => expect(await atSubgraphs(first.accessToken)).toEqual(SUBGRAPHS.map((n) => `${n}:401:access_changed`)), 15_000, 500);
     const refused = await gateway.withToken(first.accessToken).request(ME);
     expect(refused.data ?? null).toBeNull();
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'access_changed' });
 
     // The refresh token still works and hands out the new access, which every subgraph accepts.
     const second = (await gateway.data(REFRESH, { t: first.refreshToken })).refreshToken;
