@@ -5,8 +5,11 @@ import {
   GraphQLList,
   GraphQLNonNull,
   GraphQLScalarType,
+  GraphQLUnionType,
+  Kind,
   getNamedType,
   isLeafType,
+  type DocumentNode,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputType,
@@ -73,6 +76,40 @@ interface Call {
   operation: { query: string; variables: Record<string, unknown> };
 }
 
+/** Types a subgraph only references (`@key(…, resolvable: false)`): it never resolves them, the stub echoes the id given. */
+function referenceOnly(typeDefs: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  for (const d of typeDefs.definitions) {
+    if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const key = d.directives?.find((k) => k.name.value === 'key');
+    const resolvable = key?.arguments?.find((a) => a.name.value === 'resolvable');
+    if (resolvable && resolvable.value.kind === Kind.BOOLEAN && !resolvable.value.value) names.add(d.name.value);
+  }
+  return names;
+}
+
+/** `_entities` for each entity type a subgraph resolves (its `_Entity` union, reference-only stubs aside). */
+function entityCalls(): Call[] {
+  const calls: Call[] = [];
+  for (const module of ALL_MODULES) {
+    const entity = buildSubgraphSchema([{ typeDefs: module.typeDefs }]).getType('_Entity');
+    if (!(entity instanceof GraphQLUnionType)) continue;
+    const stubs = referenceOnly(module.typeDefs);
+    for (const type of entity.getTypes().filter((t) => !stubs.has(t.name))) {
+      calls.push({
+        subgraph: module.name,
+        field: `_entities(${type.name})`,
+        kind: 'query',
+        operation: {
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+          variables: { r: [{ __typename: type.name, id: UUID }] },
+        },
+      });
+    }
+  }
+  return calls;
+}
+
 function rootCalls(): Call[] {
   const calls: Call[] = [];
   for (const module of ALL_MODULES) {
@@ -93,6 +130,7 @@ describe('every root field of every subgraph is guarded (libs/auth rule 1)', () 
   let env: TestEnv;
   let stack: Stack;
   const calls = rootCalls();
+  const entities = entityCalls();
 
   beforeAll(async () => {
     env = await createTestEnv('guards');
@@ -119,6 +157,16 @@ describe('every root field of every subgraph is guarded (libs/auth rule 1)', () 
   it('answers FORBIDDEN to access group none from every root field but the caller’s own (me, changeMyPassword) and the public ones', async () => {
     const wrong: string[] = [];
     for (const call of calls.filter((c) => !SESSION_FIELDS.has(c.field))) {
+      const code = await codeOf(call, 'none');
+      if (code !== 'FORBIDDEN') wrong.push(`${call.subgraph} ${call.field}: ${code}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers FORBIDDEN to access group none when resolving any entity (__resolveReference)', async () => {
+    expect(entities.length).toBeGreaterThan(15);
+    const wrong: string[] = [];
+    for (const call of entities) {
       const code = await codeOf(call, 'none');
       if (code !== 'FORBIDDEN') wrong.push(`${call.subgraph} ${call.field}: ${code}`);
     }
