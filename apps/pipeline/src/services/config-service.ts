@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { requireRole, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition } from '@crm/graphql';
-import { envString, uuidv7, type Clock } from '@crm/runtime';
+import { envString, isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
 import { templateByKey } from '../config/templates';
 import {
@@ -47,7 +47,7 @@ import {
   type Tag,
   type Team,
 } from '../repositories/config-rows';
-import { checkVersion, created, emit, inTransaction, required, touched, type Tx } from './support';
+import { checkVersion, created, emit, existingId, inTransaction, required, touched, type Tx } from './support';
 
 export interface PipelineInput {
   teamId?: string | null;
@@ -243,7 +243,7 @@ export class ConfigService {
   async updateTeam(input: TeamInput & { id: string; expectedVersion?: number | null }, ctx: BaseContext): Promise<Team> {
     const fields = validateTeam(input);
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${TEAM_COLUMNS} FROM pipeline.team t WHERE t.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${TEAM_COLUMNS} FROM pipeline.team t WHERE t.id = $1 FOR UPDATE`, [existingId(input.id, 'SalesTeam')]);
       const before = toTeam(required(rows[0], 'SalesTeam', input.id));
       checkVersion('SalesTeam', before.id, input.expectedVersion, before.version);
       if (fields.isDefault === false && before.isDefault) throw badInput('isDefault', 'make another team the default instead');
@@ -297,6 +297,7 @@ export class ConfigService {
     const template = input.templateKey ? templateByKey(input.templateKey) : undefined;
     if (input.templateKey && !template) throw badInput('templateKey', `there is no pipeline template "${input.templateKey}"`);
     if (!input.teamId) throw badInput('teamId', 'a pipeline belongs to a team');
+    if (!isUuid(input.teamId)) throw badInput('teamId', `${input.teamId} is not an id`);
     const name = input.name != null ? validateName(input.name) : template ? template.name : validateName(input.name);
     const propertyDefinitions = input.propertyDefinitions ? validatePropertyDefinitions(input.propertyDefinitions) : (template?.propertyDefinitions ?? []);
     const sequence = input.sequence != null ? validateSequence(input.sequence) : 10;
@@ -336,7 +337,7 @@ export class ConfigService {
     if (input.isDefault != null) changes.isDefault = input.isDefault;
     if (input.propertyDefinitions != null) changes.propertyDefinitions = validatePropertyDefinitions(input.propertyDefinitions);
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${PIPELINE_COLUMNS} FROM pipeline.pipeline p WHERE p.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${PIPELINE_COLUMNS} FROM pipeline.pipeline p WHERE p.id = $1 FOR UPDATE`, [existingId(input.id, 'Pipeline')]);
       const before = toPipeline(required(rows[0], 'Pipeline', input.id));
       checkVersion('Pipeline', before.id, input.expectedVersion, before.version);
       if (changes.isDefault === false && before.isDefault) throw badInput('isDefault', 'make another pipeline of the team the default instead');
@@ -419,7 +420,7 @@ export class ConfigService {
       throw badInput(fields.teamId !== undefined ? 'teamId' : 'pipelineId', "a stage stays in its pipeline; create a new one instead");
     }
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [existingId(input.id, 'Stage')]);
       const before = toStage(required(rows[0], 'Stage', input.id));
       checkVersion('Stage', before.id, input.expectedVersion, before.version);
       const owner = await this.stageOwner(tx, before.teamId, before.pipelineId);
@@ -437,7 +438,7 @@ export class ConfigService {
 
   async deleteStage(input: { id: string }, ctx: BaseContext): Promise<Stage> {
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [existingId(input.id, 'Stage')]);
       const stage = toStage(required(rows[0], 'Stage', input.id));
       const [{ count }] = await tx.manager.query('SELECT count(*)::int AS count FROM pipeline.opportunity WHERE stage_id = $1', [stage.id]);
       if (count > 0) throw invalidTransition(`stage ${stage.name} still holds ${count} lead(s)/opportunities; move them first`, { count });
@@ -470,7 +471,7 @@ export class ConfigService {
   async updateLostReason(input: { id: string; name?: string | null; active?: boolean | null; expectedVersion?: number | null }, ctx: BaseContext): Promise<LostReason> {
     const name = input.name !== undefined ? validateName(input.name) : undefined;
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query('SELECT * FROM pipeline.lost_reason WHERE id = $1 FOR UPDATE', [input.id]);
+      const rows = await tx.manager.query('SELECT * FROM pipeline.lost_reason WHERE id = $1 FOR UPDATE', [existingId(input.id, 'LostReason')]);
       const before = toLostReason(required(rows[0], 'LostReason', input.id));
       checkVersion('LostReason', before.id, input.expectedVersion, before.version);
       if (name) await this.uniqueName(tx, 'lost_reason', name, before.id);
@@ -500,7 +501,7 @@ export class ConfigService {
     const name = input.name !== undefined ? validateName(input.name) : undefined;
     const color = input.color !== undefined ? validateColor(input.color) : undefined;
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query('SELECT * FROM pipeline.tag WHERE id = $1 FOR UPDATE', [input.id]);
+      const rows = await tx.manager.query('SELECT * FROM pipeline.tag WHERE id = $1 FOR UPDATE', [existingId(input.id, 'OpportunityTag')]);
       const before = toTag(required(rows[0], 'OpportunityTag', input.id));
       checkVersion('OpportunityTag', before.id, input.expectedVersion, before.version);
       if (name) await this.uniqueName(tx, 'tag', name, before.id);
