@@ -96,6 +96,7 @@ describe('pipeline board (integration)', () => {
     const qualified = page1.pipelineBoard.columns.find((c: any) => c.stage.name === 'Qualified');
     expect(qualified.cards.edges.map((e: any) => e.node.name)).toEqual(['C', 'A']);
     expect(qualified.cards.pageInfo.hasNextPage).toBe(true);
+    expect(qualified.cards.totalCount).toBe(3);
     const page2 = await api.data(
       `query($after: String) { pipelineBoard { columns { stage { name } cards(first: 2, after: $after) { pageInfo { hasNextPage } edges { node { name } } } } } }`,
       { after: qualified.cards.pageInfo.endCursor },

@@ -89,7 +89,10 @@ export const typeResolvers = {
   },
   BoardColumn: {
     folded: (c: BoardColumnData) => c.stage.folded,
-    cards: (c: BoardColumnData & { defaultFirst: number }, args: { first?: number | null; after?: string | null }, ctx: PipelineContext) =>
-      ctx.loaders.columnCards.load({ ...c.key, first: args.first ?? c.defaultFirst, after: args.after ?? null }),
+    /** The column's count is its cards' total (same filter, same record scope). */
+    cards: async (c: BoardColumnData & { defaultFirst: number }, args: { first?: number | null; after?: string | null }, ctx: PipelineContext) => ({
+      ...(await ctx.loaders.columnCards.load({ ...c.key, first: args.first ?? c.defaultFirst, after: args.after ?? null })),
+      totalCount: c.count,
+    }),
   },
 };
