@@ -103,7 +103,11 @@ export class OpportunityQueries {
     );
   }
 
-  /** Columns in stage order with counts and sums converted to the team's currency (decimal, in SQL). */
+  /**
+   * Columns in stage order with counts and sums converted to the team's currency (decimal, in SQL).
+   * Active cards unless the filter asks for lost or archived ones (Odoo's Lost / Archived filters
+   * on the kanban): the filter's own `archived` default applies, as in the lists.
+   */
   async board(team: Team, pipeline: Pipeline, stages: Stage[], filter: OpportunityFilterInput | null, user: AuthUser): Promise<BoardData> {
     const params: unknown[] = [pipeline.id, stages.map((s) => s.id), team.currency, rateDate(this.clock.now())];
     const where = filterClauses(filter, user, this.today(user), params);
@@ -113,7 +117,7 @@ export class OpportunityQueries {
        sums AS (
          SELECT o.stage_id, o.currency, count(*) AS n, sum(o.expected_revenue) AS expected, sum(o.prorated_revenue) AS prorated
            FROM pipeline.opportunity o
-          WHERE o.pipeline_id = $1 AND o.type = 'opportunity' AND o.active AND o.stage_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
+          WHERE o.pipeline_id = $1 AND o.type = 'opportunity' AND o.stage_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
           GROUP BY o.stage_id, o.currency)
        SELECT s.stage_id, sum(s.n)::int AS count,
               round(coalesce(sum(s.expected * r.rate), 0) / tr.rate, 2)::text AS expected,
@@ -176,7 +180,7 @@ export class OpportunityQueries {
           `SELECT c.* FROM unnest($2::uuid[]) AS col(stage_id)
            CROSS JOIN LATERAL (
              SELECT ${OPPORTUNITY_COLUMNS} FROM pipeline.opportunity o
-              WHERE o.pipeline_id = $1 AND o.stage_id = col.stage_id AND o.active AND o.type = 'opportunity' AND ${where.join(' AND ')}
+              WHERE o.pipeline_id = $1 AND o.stage_id = col.stage_id AND o.type = 'opportunity' AND ${where.join(' AND ')}
               ORDER BY o.rank, o.id LIMIT $3) c`,
           params,
         );
