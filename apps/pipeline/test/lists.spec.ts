@@ -136,6 +136,9 @@ describe('pipeline lists and edits (integration)', () => {
       const result = await api.request(`mutation($input: ${type}!) { ${mutation}(input: $input) { opportunity { id } } }`, { input: { id } });
       expect([mutation, result.errors?.[0]?.extensions?.code]).toEqual([mutation, 'INVALID_TRANSITION']);
     }
+    // A won opportunity is 100 %: a typed probability is refused, not silently overridden with a new version.
+    const typed = await api.request(`mutation { updateOpportunity(input: { id: "${won}", probability: "50" }) { opportunity { id } } }`);
+    expect(typed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'probability' });
     const move = await api.request(`mutation { moveOpportunity(input: { id: "${lead}", stageId: "${stages['Qualified']}" }) { opportunity { id } } }`);
     expect(move.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     expect([await row(won), await row(lead)]).toEqual([wonBefore, leadBefore]);

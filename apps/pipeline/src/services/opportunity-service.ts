@@ -181,6 +181,10 @@ export class OpportunityService {
       // libs/auth's rule, as in every subgraph: foreign → FORBIDDEN; null clears (head office only).
       set('branchId', resolveBranch(ws.tx.user, fields.branchId, { edit: true }));
     }
+    if (fields.probability != null && o.status !== 'open') {
+      // Won means 100 % and lost 0 % (as in Odoo); a typed value would be overridden at once.
+      throw badInput('probability', `a ${o.status} opportunity's probability is ${o.status === 'won' ? 100 : 0} %; reopen it to type one`);
+    }
     if (fields.probability !== undefined) {
       if (fields.probability === null) {
         if (o.probabilityManual) changed.add('probability');
