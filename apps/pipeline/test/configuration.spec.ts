@@ -182,4 +182,50 @@ describe('pipeline configuration (integration)', () => {
     const retailEvents = await outbox(retail.id);
     expect(retailEvents.at(-1)!.data.changes).toMatchObject({ isDefault: { from: true, to: false } });
   });
+
+  it('applies a pipeline’s rules to leads: the dealer’s Pekerjaan required, priority High once KTP and phone are known (seed 002)', async () => {
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Dealer rules" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const dealer = (
+      await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id rules { leadRequiredFields autoValues { field value whenFilled } } } } }`)
+    ).createPipeline.pipeline;
+    expect(dealer.rules).toEqual({
+      leadRequiredFields: ['properties.occupation'],
+      autoValues: [{ field: 'priority', value: '2', whenFilled: ['properties.nationalId', 'phone'] }],
+    });
+    const lead = (input: Record<string, unknown>) =>
+      api.request(`mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { id version priority } } }`, { input: { teamId: team, ...input } });
+
+    const before = await outboxCount();
+    const incomplete = await lead({ name: 'KPB 1', phone: '085845164510' });
+    expect(incomplete.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'properties.occupation', missing: ['properties.occupation'] });
+    expect(await outboxCount()).toBe(before);
+
+    const occupation = { key: 'occupation', value: 'MAHASISWA' };
+    const known = await lead({ name: 'KPB 2', phone: '085845164510', properties: [occupation, { key: 'nationalId', value: '6472020504010003' }] });
+    expect(known.data!.createLead.opportunity.priority).toBe(2);
+    const chosen = await lead({ name: 'KPB 3', phone: '0858', priority: 1, properties: [occupation, { key: 'nationalId', value: '6472' }] });
+    expect(chosen.data!.createLead.opportunity.priority).toBe(1);
+
+    // The KTP number arrives later: priority turns High with it; clearing the required field is refused.
+    const later = (await lead({ name: 'KPB 4', phone: '0858', properties: [occupation] })).data!.createLead.opportunity;
+    expect(later.priority).toBe(0);
+    const update = (input: Record<string, unknown>) =>
+      api.request(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { version priority } } }`, { input: { id: later.id, ...input } });
+    expect((await update({ properties: [{ key: 'nationalId', value: '6472' }] })).data!.updateOpportunity.opportunity).toEqual({ version: 2, priority: 2 });
+    expect((await update({ priority: 0 })).data!.updateOpportunity.opportunity).toEqual({ version: 3, priority: 0 });
+    expect((await update({ name: 'KPB 4 (called)' })).data!.updateOpportunity.opportunity).toEqual({ version: 4, priority: 0 });
+    const cleared = await update({ properties: [{ key: 'occupation', value: null }] });
+    expect(cleared.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'properties.occupation' });
+
+    // A pipeline's own rules, checked against its fields.
+    const unknown = await api.request(
+      `mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: ["properties.shoeSize"] } }) { pipeline { id } } }`,
+    );
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.leadRequiredFields.0' });
+    const relaxed = await api.data(`mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: [] } }) { pipeline { rules { leadRequiredFields autoValues { field } } } } }`);
+    expect(relaxed.updatePipeline.pipeline.rules).toEqual({ leadRequiredFields: [], autoValues: [] });
+    expect((await lead({ name: 'KPB 5' })).data!.createLead.opportunity.priority).toBe(0);
+    const events = await outbox(dealer.id);
+    expect(events.at(-1)!.data.changes).toMatchObject({ rules: { to: { leadRequiredFields: [], autoValues: [] } } });
+  });
 });

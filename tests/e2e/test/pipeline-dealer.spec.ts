@@ -136,6 +136,8 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
       city: 'Samarinda',
       version: 2,
     });
+    // The template's rule: with the KTP number and phone known, the lead's priority turns High by itself.
+    expect((await branch.data(`{ opportunity(id: "${id}") { priority } }`)).opportunity.priority).toBe(2);
   });
 
   it('refuses Follow Up 1 without its date, rating and status, and changes nothing', async () => {

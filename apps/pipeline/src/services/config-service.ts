@@ -17,6 +17,7 @@ import {
 } from '../domain/config-input';
 import { validateGates, type GatesInput } from '../domain/gates';
 import { stateChanges as diff } from '../domain/opportunity';
+import { NO_RULES, validatePipelineRules, type PipelineRulesInput } from '../domain/pipeline-rules';
 import { validatePropertyDefinitions, type PropertyDefinitionInput } from '../domain/properties';
 import { DEFAULT_SCORING_VARIABLES } from '../domain/scoring';
 import {
@@ -58,6 +59,7 @@ export interface PipelineInput {
   active?: boolean | null;
   templateKey?: string | null;
   propertyDefinitions?: PropertyDefinitionInput[] | null;
+  rules?: PipelineRulesInput | null;
 }
 
 /**
@@ -235,7 +237,7 @@ export class ConfigService {
       await this.saveTeam(tx, team, true);
       emit(tx, 'team', 'created', teamEventState(team));
       // Every team starts with a pipeline of its own name, on the shared stages.
-      await this.insertPipeline(tx, { teamId: team.id, name: team.name, sequence: 10, sharedStages: true, isDefault: true, propertyDefinitions: [], templateKey: null });
+      await this.insertPipeline(tx, { teamId: team.id, name: team.name, sequence: 10, sharedStages: true, isDefault: true, propertyDefinitions: [], rules: NO_RULES, templateKey: null });
       return team;
     });
   }
@@ -260,18 +262,18 @@ export class ConfigService {
 
   private async insertPipeline(
     tx: Tx,
-    p: Pick<Pipeline, 'teamId' | 'name' | 'sequence' | 'sharedStages' | 'isDefault' | 'propertyDefinitions' | 'templateKey'>,
+    p: Pick<Pipeline, 'teamId' | 'name' | 'sequence' | 'sharedStages' | 'isDefault' | 'propertyDefinitions' | 'rules' | 'templateKey'>,
   ): Promise<Pipeline> {
     const pipeline: Pipeline = { id: uuidv7(tx.now.getTime()), active: true, ...p, ...created(tx) };
     if (pipeline.isDefault) await this.clearDefaultPipeline(tx, pipeline.teamId, pipeline.id);
     await tx.manager.query(
       `INSERT INTO pipeline.pipeline (id, team_id, name, sequence, shared_stages, is_default, property_definitions, template_key, active,
-         version, created_at, updated_at, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)`,
+         version, created_at, updated_at, created_by, updated_by, rules)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
       [
         pipeline.id, pipeline.teamId, pipeline.name, pipeline.sequence, pipeline.sharedStages, pipeline.isDefault,
         JSON.stringify(pipeline.propertyDefinitions), pipeline.templateKey, pipeline.active, pipeline.version, pipeline.createdAt,
-        pipeline.updatedAt, pipeline.createdBy, pipeline.updatedBy,
+        pipeline.updatedAt, pipeline.createdBy, pipeline.updatedBy, JSON.stringify(pipeline.rules),
       ],
     );
     emit(tx, 'pipeline', 'created', pipelineEventState(pipeline));
@@ -311,6 +313,7 @@ export class ConfigService {
         sharedStages: input.sharedStages ?? !template,
         isDefault: input.isDefault ?? false,
         propertyDefinitions,
+        rules: input.rules ? validatePipelineRules(input.rules, propertyDefinitions) : input.propertyDefinitions ? NO_RULES : (template?.rules ?? NO_RULES),
         templateKey: template?.key ?? null,
       });
       for (const s of template?.stages ?? []) {
@@ -336,6 +339,7 @@ export class ConfigService {
     if (input.active != null) changes.active = input.active;
     if (input.isDefault != null) changes.isDefault = input.isDefault;
     if (input.propertyDefinitions != null) changes.propertyDefinitions = validatePropertyDefinitions(input.propertyDefinitions);
+    const rulesInput = input.rules;
     return this.tx(ctx, async (tx) => {
       const rows = await tx.manager.query(`SELECT ${PIPELINE_COLUMNS} FROM pipeline.pipeline p WHERE p.id = $1 FOR UPDATE`, [existingId(input.id, 'Pipeline')]);
       const before = toPipeline(required(rows[0], 'Pipeline', input.id));
@@ -352,12 +356,19 @@ export class ConfigService {
           if (missing) throw badInput('propertyDefinitions', `stage ${stage.name} still names ${missing}`);
         }
       }
+      const definitions = changes.propertyDefinitions ?? before.propertyDefinitions;
+      // New rules are checked against the (new) fields; kept rules must still name fields that exist.
+      if (rulesInput != null) changes.rules = validatePipelineRules(rulesInput, definitions);
+      else if (changes.propertyDefinitions) validatePipelineRules(before.rules, definitions, 'propertyDefinitions');
       const after = touched(tx, { ...before, ...changes });
       if (after.isDefault && !before.isDefault) await this.clearDefaultPipeline(tx, after.teamId, after.id);
       await tx.manager.query(
         `UPDATE pipeline.pipeline SET name = $2, sequence = $3, shared_stages = $4, is_default = $5, property_definitions = $6::jsonb, active = $7,
-           version = $8, updated_at = $9, updated_by = $10 WHERE id = $1`,
-        [after.id, after.name, after.sequence, after.sharedStages, after.isDefault, JSON.stringify(after.propertyDefinitions), after.active, after.version, after.updatedAt, after.updatedBy],
+           version = $8, updated_at = $9, updated_by = $10, rules = $11::jsonb WHERE id = $1`,
+        [
+          after.id, after.name, after.sequence, after.sharedStages, after.isDefault, JSON.stringify(after.propertyDefinitions), after.active, after.version,
+          after.updatedAt, after.updatedBy, JSON.stringify(after.rules),
+        ],
       );
       emit(tx, 'pipeline', 'updated', pipelineEventState(after), { changes: diff(pipelineEventState(before), pipelineEventState(after)) });
       return after;

@@ -5,12 +5,13 @@ import { canSee, requireRole, requireUser, resolveBranch } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
-import { assertCanEnter, assertEditable, computeDefaults, type GateStage } from '../domain/gates';
+import { assertCanEnter, assertEditable, computeDefaults, lockReason, type GateStage } from '../domain/gates';
 import * as lifecycle from '../domain/lifecycle';
 import { mergeFields, sortByConfidence } from '../domain/merge';
 import { opportunityEventState, readField, type Opportunity } from '../domain/opportunity';
 import { namedFields, validateOpportunityFields, type OpportunityFields, type OpportunityFieldsInput } from '../domain/opportunity-input';
 import { automatedProbability, effectiveProbability, proratedRevenue } from '../domain/probability';
+import { assertLeadComplete, autoValuesFor } from '../domain/pipeline-rules';
 import { applyPropertyPatch, keepDefined } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
 import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
@@ -225,6 +226,26 @@ export class OpportunityService {
     }
   }
 
+  /**
+   * The pipeline's rules after a change: values that set themselves once their fields are
+   * filled (not over what the change names, nor what the stage locks), then a lead's required
+   * fields (src/domain/pipeline-rules.ts).
+   */
+  private async applyPipelineRules(ws: Workspace, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>): Promise<void> {
+    const pipeline = await ws.pipeline(o.pipelineId);
+    if (!pipeline) return;
+    const stage = await ws.stage(o.pipelineId, o.stageId);
+    const stages = stage ? gateStages(await ws.stages(o.pipelineId)) : [];
+    const gate = stage ? stages.find((s) => s.id === stage.id) : undefined;
+    const locked = (field: string) => (gate ? lockReason(field, gate, stages) !== null : false);
+    for (const { field, value } of autoValuesFor(pipeline.rules, (f) => readField(o, f), changed, explicit, locked)) {
+      if (field.startsWith('properties.')) o.properties = { ...o.properties, [field.slice('properties.'.length)]: value };
+      else if (field === 'priority') o.priority = Number(value);
+      changed.add(field);
+    }
+    if (o.type === 'lead') assertLeadComplete(pipeline.rules, (f) => readField(o, f));
+  }
+
   /** Stage gates: fields locked in the (current or target) stage, fields required to be in it. */
   private async checkGates(ws: Workspace, o: Opportunity, changed: readonly string[]): Promise<void> {
     const stage = await ws.stage(o.pipelineId, o.stageId);
@@ -358,6 +379,8 @@ export class OpportunityService {
       throw badInput('currency', `the team's currency ${o.currency} has no rate`);
     }
     const changed = await this.applyFields(ws, o, rest);
+    const named = new Set(namedFields(rest));
+    await this.applyPipelineRules(ws, o, new Set([...changed, ...named]), named);
     if (stage) {
       await this.enterStage(ws, o, stage, { top: true });
       if (stage.isWon) Object.assign(o, lifecycle.move(o, true, tx.now));
@@ -454,6 +477,7 @@ export class OpportunityService {
   /** Gates, defaults, probability and events of an edit (update, assignment). */
   private async finishEdit(ws: Workspace, before: Opportunity, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>): Promise<Opportunity> {
     if (changed.size === 0) return before;
+    await this.applyPipelineRules(ws, o, changed, explicit);
     const moved = o.stageId !== before.stageId;
     if (!moved) {
       await this.applyComputedDefaults(ws, o, changed, explicit);
