@@ -186,11 +186,12 @@ describe('pipeline configuration (integration)', () => {
   it('applies a pipeline’s rules to leads: the dealer’s Pekerjaan required, priority High once KTP and phone are known (seed 002)', async () => {
     const team = (await api.data(`mutation { createSalesTeam(input: { name: "Dealer rules" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     const dealer = (
-      await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id rules { leadRequiredFields autoValues { field value whenFilled } } } } }`)
+      await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id rules { leadRequiredFields autoValues { field value whenFilled } lostReasonRequired } } } }`)
     ).createPipeline.pipeline;
     expect(dealer.rules).toEqual({
       leadRequiredFields: ['properties.occupation'],
       autoValues: [{ field: 'priority', value: '2', whenFilled: ['properties.nationalId', 'phone'] }],
+      lostReasonRequired: true,
     });
     const lead = (input: Record<string, unknown>) =>
       api.request(`mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { id version priority } } }`, { input: { teamId: team, ...input } });
@@ -216,16 +217,24 @@ describe('pipeline configuration (integration)', () => {
     expect((await update({ name: 'KPB 4 (called)' })).data!.updateOpportunity.opportunity).toEqual({ version: 4, priority: 0 });
     const cleared = await update({ properties: [{ key: 'occupation', value: null }] });
     expect(cleared.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'properties.occupation' });
+    // The dealer's "Make Leads Lost" pop-up must be filled: no reason, no loss.
+    const noReason = await api.request(`mutation { markLost(input: { id: "${later.id}" }) { opportunity { status } } }`);
+    expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lostReasonId' });
+    const reason = (await api.data(`{ lostReasons { id name } }`)).lostReasons.find((r: any) => r.name === 'Not reachable (tidak tersambung)').id;
+    const lost = await api.data(`mutation { markLost(input: { id: "${later.id}", lostReasonId: "${reason}" }) { opportunity { status version } } }`);
+    expect(lost.markLost.opportunity).toEqual({ status: 'LOST', version: 5 });
 
     // A pipeline's own rules, checked against its fields.
     const unknown = await api.request(
       `mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: ["properties.shoeSize"] } }) { pipeline { id } } }`,
     );
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.leadRequiredFields.0' });
-    const relaxed = await api.data(`mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: [] } }) { pipeline { rules { leadRequiredFields autoValues { field } } } } }`);
-    expect(relaxed.updatePipeline.pipeline.rules).toEqual({ leadRequiredFields: [], autoValues: [] });
+    const relaxed = await api.data(
+      `mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: [] } }) { pipeline { rules { leadRequiredFields autoValues { field } lostReasonRequired } } } }`,
+    );
+    expect(relaxed.updatePipeline.pipeline.rules).toEqual({ leadRequiredFields: [], autoValues: [], lostReasonRequired: false });
     expect((await lead({ name: 'KPB 5' })).data!.createLead.opportunity.priority).toBe(0);
     const events = await outbox(dealer.id);
-    expect(events.at(-1)!.data.changes).toMatchObject({ rules: { to: { leadRequiredFields: [], autoValues: [] } } });
+    expect(events.at(-1)!.data.changes).toMatchObject({ rules: { to: { leadRequiredFields: [], autoValues: [], lostReasonRequired: false } } });
   });
 });

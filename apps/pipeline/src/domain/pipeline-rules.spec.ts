@@ -1,4 +1,4 @@
-import { assertLeadComplete, autoValuesFor, validatePipelineRules, type PipelineRules } from './pipeline-rules';
+import { assertLeadComplete, assertLostReason, autoValuesFor, validatePipelineRules, type PipelineRules } from './pipeline-rules';
 import type { PropertyDefinition } from './properties';
 
 const definitions: PropertyDefinition[] = [
@@ -52,6 +52,14 @@ describe('pipeline rules', () => {
     expect(autoValuesFor(rules, filled, new Set(['phone']), new Set(['priority']), none)).toEqual([]);
     expect(autoValuesFor(rules, filled, new Set(['phone']), new Set(), (f) => f === 'priority')).toEqual([]);
     expect(autoValuesFor(rules, reader({ phone: '0858', 'properties.nationalId': '6472', priority: 2 }), new Set(['phone']), new Set(), none)).toEqual([]);
+  });
+
+  it('wants a lost reason when the pipeline says so', () => {
+    expect(rules.lostReasonRequired).toBe(false);
+    expect(() => assertLostReason(rules, null)).not.toThrow();
+    const strict = validatePipelineRules({ lostReasonRequired: true }, definitions);
+    expect(() => assertLostReason(strict, '0193a2b4-0000-7000-8000-000000000001')).not.toThrow();
+    expect(() => assertLostReason(strict, null)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'lostReasonId' }) }));
   });
 
   it('requires a lead’s fields, naming the first and listing all', () => {

@@ -12,6 +12,9 @@ import { normalizePropertyValue, type PropertyDefinition } from './properties';
  *   was just given (or the record is new) — unless the same change sets `field` itself, or a
  *   stage gate locks it. A value set by hand afterwards stays.
  *
+ * - lostReasonRequired: marking one lost needs a reason (the dealer's "Make Leads Lost" pop-up
+ *   must be filled).
+ *
  * Targets are `priority` (0–3) or a pipeline property (`properties.<key>`, its value checked
  * against the property's type).
  */
@@ -24,13 +27,15 @@ export interface AutoValue {
 export interface PipelineRules {
   leadRequiredFields: string[];
   autoValues: AutoValue[];
+  lostReasonRequired: boolean;
 }
 
-export const NO_RULES: PipelineRules = { leadRequiredFields: [], autoValues: [] };
+export const NO_RULES: PipelineRules = { leadRequiredFields: [], autoValues: [], lostReasonRequired: false };
 
 export interface PipelineRulesInput {
   leadRequiredFields?: string[] | null;
   autoValues?: { field?: string | null; value?: string | null; whenFilled?: string[] | null }[] | null;
+  lostReasonRequired?: boolean | null;
 }
 
 /** Validates rules against the built-in fields and the pipeline's property definitions. */
@@ -65,13 +70,18 @@ export function validatePipelineRules(input: PipelineRulesInput, definitions: re
     if (whenFilled.includes(target)) throw badInput(`${at}.whenFilled`, 'a rule cannot depend on its own field');
     return { field: target, value, whenFilled };
   });
-  return { leadRequiredFields, autoValues };
+  return { leadRequiredFields, autoValues, lostReasonRequired: Boolean(input.lostReasonRequired) };
 }
 
 /** Reads rules stored as JSON (tolerates missing members). */
 export function rulesFromJson(raw: unknown): PipelineRules {
   const r = (raw ?? {}) as Partial<PipelineRules>;
-  return { leadRequiredFields: r.leadRequiredFields ?? [], autoValues: r.autoValues ?? [] };
+  return { leadRequiredFields: r.leadRequiredFields ?? [], autoValues: r.autoValues ?? [], lostReasonRequired: r.lostReasonRequired ?? false };
+}
+
+/** Throws BAD_USER_INPUT (lostReasonId) when the pipeline wants a reason and none is given. */
+export function assertLostReason(rules: PipelineRules, lostReasonId: string | null): void {
+  if (rules.lostReasonRequired && !lostReasonId) throw badInput('lostReasonId', 'this pipeline needs a lost reason');
 }
 
 /** Throws BAD_USER_INPUT naming the first field a lead of the pipeline lacks (`extensions.missing`: all). */

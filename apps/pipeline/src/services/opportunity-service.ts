@@ -11,7 +11,7 @@ import { mergeFields, sortByConfidence } from '../domain/merge';
 import { opportunityEventState, readField, type Opportunity } from '../domain/opportunity';
 import { namedFields, validateOpportunityFields, type OpportunityFields, type OpportunityFieldsInput } from '../domain/opportunity-input';
 import { automatedProbability, effectiveProbability, proratedRevenue } from '../domain/probability';
-import { assertLeadComplete, autoValuesFor } from '../domain/pipeline-rules';
+import { assertLeadComplete, assertLostReason, autoValuesFor } from '../domain/pipeline-rules';
 import { applyPropertyPatch, keepDefined } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
 import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
@@ -632,6 +632,8 @@ export class OpportunityService {
 
   private async markLostIn(ws: Workspace, id: string, expectedVersion: number | null | undefined, reasonId: string | null, feedback: string | null): Promise<Opportunity> {
     const before = await this.lock(ws, id, expectedVersion);
+    const pipeline = await ws.pipeline(before.pipelineId);
+    if (pipeline) assertLostReason(pipeline.rules, reasonId);
     if (reasonId) {
       const reason = await ws.lostReason(reasonId);
       if (!reason || !reason.active) throw badInput('lostReasonId', `lost reason ${reasonId} not found`);
