@@ -154,4 +154,28 @@ describe('pipeline lists and edits (integration)', () => {
     expect(o.probability).toBe(o.automatedProbability);
     expect(Number(o.probability)).toBeLessThan(100);
   });
+
+  it('proposes a lead’s likely duplicates for conversion: same customer, e-mail or phone, lost ones too', async () => {
+    const customerId = '0193a2b4-0000-7000-8000-0000000c0042';
+    const lead = (await create({ name: 'Dup lead', email: 'Pepper@Stark.com', phone: '+62 21 555-0100', customerId }, 'createLead', 'CreateLeadInput')).id;
+    const byEmail = (await create({ name: 'Dup by e-mail', email: 'pepper@stark.com' })).id;
+    const byPhone = (await create({ name: 'Dup by phone', phone: '(62) 21 5550100' }, 'createLead', 'CreateLeadInput')).id;
+    const byCustomer = (await create({ name: 'Dup by customer', customerId, stageId: stages['Proposition'] })).id;
+    const lost = (await create({ name: 'Dup lost', email: 'PEPPER@stark.com' })).id;
+    await api.data(`mutation { markLost(input: { id: "${lost}" }) { opportunity { id } } }`);
+    await create({ name: 'Not a duplicate', email: 'tony@stark.com', phone: '+62 21 555 0101' });
+    const read = await api.data(`{ opportunity(id: "${lead}") { duplicates { name } } }`);
+    // Opportunities first, the most advanced stage first (the one Odoo would keep), then leads.
+    expect(read.opportunity.duplicates.map((d: any) => d.name)).toEqual(['Dup by customer', 'Dup by e-mail', 'Dup lost', 'Dup by phone']);
+    const converted = await api.data(
+      `mutation($input: ConvertToOpportunityInput!) { convertToOpportunity(input: $input) { opportunity { id name duplicates { name } } } }`,
+      { input: { id: lead, mergeWithIds: [byEmail, byPhone, byCustomer] } },
+    );
+    expect(converted.convertToOpportunity.opportunity).toEqual({ id: byCustomer, name: 'Dup by customer', duplicates: [{ name: 'Dup lost' }] });
+    // Only those the user may see.
+    const carols = (await create({ name: 'Carol’s deal', email: 'pepper@stark.com', salespersonId: carol })).id;
+    const duplicatesOf = async (client: GraphQLClient) => (await client.data(`{ opportunity(id: "${carols}") { duplicates { name } } }`)).opportunity.duplicates;
+    expect(await duplicatesOf(api)).toEqual([{ name: 'Dup by customer' }, { name: 'Dup lost' }]);
+    expect(await duplicatesOf(stack.client(await testToken({ id: carol, role: 'user_own' })))).toEqual([]);
+  });
 });

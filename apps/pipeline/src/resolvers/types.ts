@@ -37,6 +37,7 @@ export const typeResolvers = {
     },
     lostReason: (o: Opportunity, _: unknown, ctx: PipelineContext) => (o.lostReasonId ? ctx.loaders.lostReason.load(o.lostReasonId) : null),
     stageHistory: (o: Opportunity, _: unknown, ctx: PipelineContext) => ctx.loaders.stageHistory.load(o.id),
+    duplicates: (o: Opportunity, _: unknown, ctx: PipelineContext) => ctx.loaders.duplicates.load(o.id),
     timeInStages: async (o: Opportunity, _: unknown, ctx: PipelineContext) => {
       const visits = await ctx.loaders.stageHistory.load(o.id);
       const totals = new Map<string, { stageId: string | null; stageName: string | null; seconds: number }>();

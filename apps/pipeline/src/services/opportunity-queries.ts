@@ -195,6 +195,32 @@ export class OpportunityQueries {
     return out;
   }
 
+  /**
+   * Likely duplicates of several leads/opportunities, as Odoo's convert and merge wizards
+   * propose them: the same customer, the same e-mail (case aside) or the same phone digits;
+   * active ones only (lost included), those the user may see, most advanced stage first.
+   */
+  async duplicates(ids: readonly string[], user: AuthUser): Promise<Opportunity[][]> {
+    const params: unknown[] = [[...ids]];
+    const scope = filterClauses({ mine: false, archived: 'ALL' }, user, this.today(user), params);
+    const digits = (col: string) => `NULLIF(regexp_replace(${col}, '[^0-9]', '', 'g'), '')`;
+    const rows = await this.dataSource.query(
+      `SELECT src.id AS duplicate_of, ${OPPORTUNITY_COLUMNS}
+         FROM pipeline.opportunity src
+         JOIN pipeline.opportunity o ON o.id <> src.id
+          AND ((src.customer_id IS NOT NULL AND o.customer_id = src.customer_id)
+            OR (NULLIF(src.email, '') IS NOT NULL AND lower(o.email) = lower(src.email))
+            OR (${digits('src.phone')} IS NOT NULL AND ${digits('o.phone')} = ${digits('src.phone')}))
+         LEFT JOIN pipeline.stage s ON s.id = o.stage_id
+        WHERE src.id = ANY($1::uuid[]) AND (o.active OR o.status = 'lost') AND ${scope.join(' AND ')}
+        ORDER BY (o.type = 'opportunity') DESC, s.sequence DESC NULLS LAST, o.created_at, o.id`,
+      params,
+    );
+    const byId = new Map<string, Opportunity[]>();
+    for (const r of rows) byId.set(r.duplicate_of, [...(byId.get(r.duplicate_of) ?? []), toOpportunity(r)]);
+    return ids.map((id) => byId.get(id) ?? []);
+  }
+
   /** Stage visits of several opportunities, oldest first (the open one counted up to now). */
   async stageHistory(ids: readonly string[]): Promise<StageVisit[][]> {
     const rows = await this.dataSource.query(
