@@ -12,7 +12,7 @@ import { opportunityEventState, readField, type Opportunity } from '../domain/op
 import { namedFields, validateOpportunityFields, type OpportunityFields, type OpportunityFieldsInput } from '../domain/opportunity-input';
 import { automatedProbability, effectiveProbability, proratedRevenue } from '../domain/probability';
 import { assertLeadComplete, assertLostReason, autoValuesFor } from '../domain/pipeline-rules';
-import { applyPropertyPatch, keepDefined } from '../domain/properties';
+import { applyPropertyPatch, keepDefined, normalizePropertyValue } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
 import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
 import { OPPORTUNITY_COLUMNS, lockOpportunities, toOpportunity } from '../repositories/opportunity-rows';
@@ -67,6 +67,9 @@ export interface ConvertInput extends RefInput {
 type Assignment = { salespersonId?: string | null; teamId?: string | null; pipelineId?: string | null };
 
 const SCORING_KEYS = new Set<string>(SCORING_INPUTS as string[]);
+
+/** Pipeline property keys filled from the chosen customer's master data (contact_copy column). */
+const CUSTOMER_MASTER_PROPERTIES: Record<string, string> = { nationalId: 'national_id', street: 'street', city: 'city', occupation: 'occupation_name' };
 
 function gateStages(stages: readonly Stage[]): GateStage[] {
   return stages.map((s) => ({ id: s.id, name: s.name, sequence: s.sequence, gates: s.gates }));
@@ -198,11 +201,32 @@ export class OpportunityService {
     }
     if (changed.has('customerId') && o.customerId) {
       // As Odoo fills the lead from its partner: the customer's e-mail, phone and country where the lead has none.
-      const [contact] = await ws.manager.query('SELECT email, phone, country_code FROM pipeline.contact_copy WHERE id = $1', [o.customerId]);
+      const [contact] = await ws.manager.query(
+        'SELECT email, phone, country_code, national_id, street, city, occupation_name FROM pipeline.contact_copy WHERE id = $1',
+        [o.customerId],
+      );
       if (contact) {
         if (fields.email === undefined && !o.email && contact.email) set('email', contact.email);
         if (fields.phone === undefined && !o.phone && contact.phone) set('phone', contact.phone);
         if (fields.countryCode === undefined && !o.countryCode && contact.country_code) set('countryCode', contact.country_code);
+        // The customer-master fields of a pipeline that has them (the dealer's lead form: KTP, address,
+        // occupation — the same keys a converted lead's new customer is created from).
+        const definitions = (await ws.pipeline(o.pipelineId))?.propertyDefinitions ?? [];
+        const given = new Set((fields.properties ?? []).map((p) => p.key));
+        for (const [key, value] of Object.entries(CUSTOMER_MASTER_PROPERTIES).map(([k, column]) => [k, contact[column]] as const)) {
+          const def = definitions.find((d) => d.key === key);
+          if (!def || given.has(key) || o.properties[key] || !value) continue;
+          let normalized: string | null;
+          try {
+            normalized = normalizePropertyValue(def, value, `properties.${key}`);
+          } catch {
+            continue; // e.g. an occupation the selection does not offer: left for the user to choose
+          }
+          if (normalized) {
+            o.properties = { ...o.properties, [key]: normalized };
+            changed.add(`properties.${key}`);
+          }
+        }
       }
     }
     if (fields.properties !== undefined) {
