@@ -5,7 +5,7 @@ import { canSee, requireRole, requireUser, resolveBranch } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
-import { assertCanEnter, assertEditable, computeDefaults, lockReason, type GateStage } from '../domain/gates';
+import { assertCanEnter, assertCanLeave, assertEditable, computeDefaults, lockReason, type GateStage } from '../domain/gates';
 import * as lifecycle from '../domain/lifecycle';
 import { mergeFields, sortByConfidence } from '../domain/merge';
 import { opportunityEventState, readField, type Opportunity } from '../domain/opportunity';
@@ -517,6 +517,7 @@ export class OpportunityService {
       const stages = gateStages(await ws.stages(before.pipelineId));
       const from = stages.find((s) => s.id === before.stageId);
       if (from) assertEditable([...changed].filter((f) => ['salespersonId', 'teamId'].includes(f)), from, stages);
+      assertCanLeave(from);
       await this.checkGates(ws, o, []);
     }
     const rescore = [...changed].some((f) => SCORING_KEYS.has(f)) || moved;
@@ -577,6 +578,10 @@ export class OpportunityService {
       const rank = await placeInColumn(ws, o.pipelineId, stageId, o.id, placement);
       await ws.manager.query('UPDATE pipeline.opportunity SET rank = $2 WHERE id = $1', [o.id, rank]);
       return { ...before, rank };
+    }
+    if (o.stageId !== stageId) {
+      const stages = gateStages(await ws.stages(before.pipelineId));
+      assertCanLeave(stages.find((s) => s.id === before.stageId));
     }
     await this.enterStage(ws, o, target.stage, placement);
     const changed = new Set<string>();
