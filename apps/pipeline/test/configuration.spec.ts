@@ -186,12 +186,13 @@ describe('pipeline configuration (integration)', () => {
   it('applies a pipeline’s rules to leads: the dealer’s Pekerjaan required, priority High once KTP and phone are known (seed 002)', async () => {
     const team = (await api.data(`mutation { createSalesTeam(input: { name: "Dealer rules" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     const dealer = (
-      await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id rules { leadRequiredFields autoValues { field value whenFilled } lostReasonRequired } } } }`)
+      await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id rules { leadRequiredFields autoValues { field value whenFilled } lostReasonRequired lostIsFinal } } } }`)
     ).createPipeline.pipeline;
     expect(dealer.rules).toEqual({
       leadRequiredFields: ['properties.occupation'],
       autoValues: [{ field: 'priority', value: '2', whenFilled: ['properties.nationalId', 'phone'] }],
       lostReasonRequired: true,
+      lostIsFinal: true,
     });
     const lead = (input: Record<string, unknown>) =>
       api.request(`mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { id version priority } } }`, { input: { teamId: team, ...input } });
@@ -223,6 +224,9 @@ describe('pipeline configuration (integration)', () => {
     const reason = (await api.data(`{ lostReasons { id name } }`)).lostReasons.find((r: any) => r.name === 'Not reachable (tidak tersambung)').id;
     const lost = await api.data(`mutation { markLost(input: { id: "${later.id}", lostReasonId: "${reason}" }) { opportunity { status version } } }`);
     expect(lost.markLost.opportunity).toEqual({ status: 'LOST', version: 5 });
+    // Lost is final there: not carried on.
+    const restored = await api.request(`mutation { restoreOpportunity(input: { id: "${later.id}" }) { opportunity { status } } }`);
+    expect(restored.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', action: 'restore' });
 
     // A pipeline's own rules, checked against its fields.
     const unknown = await api.request(
@@ -230,11 +234,12 @@ describe('pipeline configuration (integration)', () => {
     );
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.leadRequiredFields.0' });
     const relaxed = await api.data(
-      `mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: [] } }) { pipeline { rules { leadRequiredFields autoValues { field } lostReasonRequired } } } }`,
+      `mutation { updatePipeline(input: { id: "${dealer.id}", rules: { leadRequiredFields: [] } }) { pipeline { rules { leadRequiredFields autoValues { field } lostReasonRequired lostIsFinal } } } }`,
     );
-    expect(relaxed.updatePipeline.pipeline.rules).toEqual({ leadRequiredFields: [], autoValues: [], lostReasonRequired: false });
+    expect(relaxed.updatePipeline.pipeline.rules).toEqual({ leadRequiredFields: [], autoValues: [], lostReasonRequired: false, lostIsFinal: false });
+    expect((await api.data(`mutation { restoreOpportunity(input: { id: "${later.id}" }) { opportunity { status } } }`)).restoreOpportunity.opportunity.status).toBe('OPEN');
     expect((await lead({ name: 'KPB 5' })).data!.createLead.opportunity.priority).toBe(0);
     const events = await outbox(dealer.id);
-    expect(events.at(-1)!.data.changes).toMatchObject({ rules: { to: { leadRequiredFields: [], autoValues: [], lostReasonRequired: false } } });
+    expect(events.at(-1)!.data.changes).toMatchObject({ rules: { to: { leadRequiredFields: [], autoValues: [], lostReasonRequired: false, lostIsFinal: false } } });
   });
 });

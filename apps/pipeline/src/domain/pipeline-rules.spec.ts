@@ -1,4 +1,4 @@
-import { assertLeadComplete, assertLostReason, autoValuesFor, validatePipelineRules, type PipelineRules } from './pipeline-rules';
+import { assertLeadComplete, assertLostReason, assertRestorable, autoValuesFor, validatePipelineRules, type PipelineRules } from './pipeline-rules';
 import type { PropertyDefinition } from './properties';
 
 const definitions: PropertyDefinition[] = [
@@ -60,6 +60,13 @@ describe('pipeline rules', () => {
     const strict = validatePipelineRules({ lostReasonRequired: true }, definitions);
     expect(() => assertLostReason(strict, '0193a2b4-0000-7000-8000-000000000001')).not.toThrow();
     expect(() => assertLostReason(strict, null)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'lostReasonId' }) }));
+  });
+
+  it('keeps lost ones lost when the pipeline says so', () => {
+    expect(() => assertRestorable(rules)).not.toThrow();
+    expect(() => assertRestorable(validatePipelineRules({ lostIsFinal: true }, definitions))).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'INVALID_TRANSITION' }) }),
+    );
   });
 
   it('requires a lead’s fields, naming the first and listing all', () => {

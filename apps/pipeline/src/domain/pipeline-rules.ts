@@ -1,4 +1,4 @@
-import { badInput } from '@crm/graphql';
+import { badInput, invalidTransition } from '@crm/graphql';
 import { GATEABLE_FIELDS, hasValue, propertyKeyOf, type FieldReader } from './gates';
 import { normalizePropertyValue, type PropertyDefinition } from './properties';
 
@@ -13,7 +13,9 @@ import { normalizePropertyValue, type PropertyDefinition } from './properties';
  *   stage gate locks it. A value set by hand afterwards stays.
  *
  * - lostReasonRequired: marking one lost needs a reason (the dealer's "Make Leads Lost" pop-up
- *   must be filled).
+ *   must be filled);
+ * - lostIsFinal: a lost one is not restored (seed 002: "Jika Lost artinya opportunity tidak dapat
+ *   dilanjutkan kembali" — lost cannot be carried on); an administrator may still relax the rule.
  *
  * Targets are `priority` (0–3) or a pipeline property (`properties.<key>`, its value checked
  * against the property's type).
@@ -28,14 +30,16 @@ export interface PipelineRules {
   leadRequiredFields: string[];
   autoValues: AutoValue[];
   lostReasonRequired: boolean;
+  lostIsFinal: boolean;
 }
 
-export const NO_RULES: PipelineRules = { leadRequiredFields: [], autoValues: [], lostReasonRequired: false };
+export const NO_RULES: PipelineRules = { leadRequiredFields: [], autoValues: [], lostReasonRequired: false, lostIsFinal: false };
 
 export interface PipelineRulesInput {
   leadRequiredFields?: string[] | null;
   autoValues?: { field?: string | null; value?: string | null; whenFilled?: string[] | null }[] | null;
   lostReasonRequired?: boolean | null;
+  lostIsFinal?: boolean | null;
 }
 
 /** Validates rules against the built-in fields and the pipeline's property definitions. */
@@ -70,18 +74,28 @@ export function validatePipelineRules(input: PipelineRulesInput, definitions: re
     if (whenFilled.includes(target)) throw badInput(`${at}.whenFilled`, 'a rule cannot depend on its own field');
     return { field: target, value, whenFilled };
   });
-  return { leadRequiredFields, autoValues, lostReasonRequired: Boolean(input.lostReasonRequired) };
+  return { leadRequiredFields, autoValues, lostReasonRequired: Boolean(input.lostReasonRequired), lostIsFinal: Boolean(input.lostIsFinal) };
 }
 
 /** Reads rules stored as JSON (tolerates missing members). */
 export function rulesFromJson(raw: unknown): PipelineRules {
   const r = (raw ?? {}) as Partial<PipelineRules>;
-  return { leadRequiredFields: r.leadRequiredFields ?? [], autoValues: r.autoValues ?? [], lostReasonRequired: r.lostReasonRequired ?? false };
+  return {
+    leadRequiredFields: r.leadRequiredFields ?? [],
+    autoValues: r.autoValues ?? [],
+    lostReasonRequired: r.lostReasonRequired ?? false,
+    lostIsFinal: r.lostIsFinal ?? false,
+  };
 }
 
 /** Throws BAD_USER_INPUT (lostReasonId) when the pipeline wants a reason and none is given. */
 export function assertLostReason(rules: PipelineRules, lostReasonId: string | null): void {
   if (rules.lostReasonRequired && !lostReasonId) throw badInput('lostReasonId', 'this pipeline needs a lost reason');
+}
+
+/** Throws INVALID_TRANSITION when the pipeline's lost ones stay lost. */
+export function assertRestorable(rules: PipelineRules): void {
+  if (rules.lostIsFinal) throw invalidTransition('in this pipeline a lost one is not carried on (restored)', { action: 'restore', status: 'lost' });
 }
 
 /** Throws BAD_USER_INPUT naming the first field a lead of the pipeline lacks (`extensions.missing`: all). */

@@ -11,7 +11,7 @@ import { mergeFields, sortByConfidence } from '../domain/merge';
 import { opportunityEventState, readField, type Opportunity } from '../domain/opportunity';
 import { namedFields, validateOpportunityFields, type OpportunityFields, type OpportunityFieldsInput } from '../domain/opportunity-input';
 import { automatedProbability, effectiveProbability, proratedRevenue } from '../domain/probability';
-import { assertLeadComplete, assertLostReason, autoValuesFor } from '../domain/pipeline-rules';
+import { assertLeadComplete, assertLostReason, assertRestorable, autoValuesFor } from '../domain/pipeline-rules';
 import { applyPropertyPatch, keepDefined, normalizePropertyValue } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
 import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
@@ -679,6 +679,8 @@ export class OpportunityService {
     return this.run(ctx, async (ws) => {
       const before = await this.lock(ws, input.id, input.expectedVersion);
       const o: Opportunity = { ...before, ...lifecycle.restore(before), probabilityManual: false };
+      const pipeline = await ws.pipeline(before.pipelineId);
+      if (pipeline) assertRestorable(pipeline.rules);
       const after = touched(ws.tx, o);
       await this.settle(ws, after, true);
       await ws.recordClosing(before, 'lost', -1);
