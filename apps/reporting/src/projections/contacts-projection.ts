@@ -62,8 +62,8 @@ const applyBranch: Projector = async (event, manager, target) => {
 };
 
 export const contactsHandlers: Record<string, Projector> = {
-  'crm.contacts.contact.created.v1': applyContactState,
-  'crm.contacts.contact.updated.v1': applyContactState,
+  // Every contact event carries the contact's full state (merged: the surviving contact's).
+  ...Object.fromEntries(['created', 'updated', 'archived', 'restored', 'merged'].map((e) => [`crm.contacts.contact.${e}.v1`, applyContactState])),
   'crm.contacts.user.created.v1': applyUser,
   'crm.contacts.user.updated.v1': applyUser,
   'crm.contacts.branch.created.v1': applyBranch,
