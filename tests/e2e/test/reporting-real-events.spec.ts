@@ -31,7 +31,8 @@ const FOLLOW_UP = `query($filter: FollowUpFilter) { followUpMonitoring(filter: $
   config { customerStatusKey version } newestEventAt } }`;
 const WIN_LOSS = `query($filter: ReportFilter) { winLoss(filter: $filter) { won lost winRate wonRevenue { amount currency } lostRevenue { amount currency } avgCycleDays
   lostReasons { reason { label } count revenue { amount currency } } byTeam { key { label } won lost winRate }
-  bySalesperson { key { label } won lost winRate } funnel { created leads converted opportunities won } newestEventAt } }`;
+  bySalesperson { key { label } won lost winRate } funnel { created leads converted opportunities won }
+  stageVelocity { stage { label } transitions avgDays minDays maxDays } newestEventAt } }`;
 const FORECAST = `query($filter: ReportFilter) { forecast(filter: $filter) { rows { month stage { label } count expectedRevenue { amount currency } proratedRevenue { amount currency } }
   months { month count expectedRevenue { amount currency } proratedRevenue { amount currency } } newestEventAt } }`;
 
@@ -400,6 +401,26 @@ describe('reporting through the gateway over real events of every subgraph; rebu
       expect(w.byTeam).toEqual([
         { key: { label: 'Daya Motor Workshop H23' }, won: 1, lost: 1, winRate: 0.5 },
         { key: { label: 'Direct Sales' }, won: 1, lost: 2, winRate: 0.3333 },
+      ]);
+      // The dealer's leads were created without a salesperson and converted by head office.
+      expect(w.bySalesperson).toEqual([
+        { key: { label: 'Budi Santoso' }, won: 1, lost: 1, winRate: 0.5 },
+        { key: { label: 'Sari Wulandari' }, won: 0, lost: 1, winRate: 0 },
+        { key: { label: 'None' }, won: 1, lost: 1, winRate: 0.5 },
+      ]);
+      // 7 direct records (5 opportunities, 2 leads) and 5 dealer leads, 4 of them converted.
+      expect(w.funnel).toEqual({ created: 12, leads: 7, converted: 4, opportunities: 9, won: 2 });
+      // Days in each stage, from the pipeline's stage_changed events (each pipeline has its own New).
+      const velocity = w.stageVelocity.map((v: any) => [v.stage.label, v.transitions, v.avgDays, v.minDays, v.maxDays]);
+      expect(velocity.sort((x: any[], y: any[]) => String(x[0]).localeCompare(String(y[0])) || x[1] - y[1])).toEqual([
+        ['Follow Up 1', 2, 3, 2, 4], // Tawir 3 → 5 March, Hendra 5 → 9 March
+        ['Follow Up 2', 1, 1, 1, 1],
+        ['Follow Up 3', 1, 0, 0, 0],
+        ['New', 2, 2, 1, 3], // chairs 2 → 3, desks 2 → 5 March
+        ['New', 4, 0, 0, 0], // the dealer's conversions went on to Follow Up 1 the same day
+        ['None', 4, 0.75, 0, 1], // the dealer's leads before their conversion
+        ['Proposition', 1, 4, 4, 4],
+        ['Qualified', 1, 2, 2, 2],
       ]);
     });
     const idr = (amount: string) => [{ amount, currency: 'IDR' }];
