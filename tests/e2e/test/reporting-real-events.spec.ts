@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { DEFAULT_FOLLOW_UP_CONFIG, normalizeStatus } from '@crm/reporting/src/domain/follow-up-config';
 import { rebuildReadModels } from '@crm/reporting/src/replay/rebuild';
 import { templateByKey } from '@crm/pipeline/src/config/templates';
@@ -45,6 +46,7 @@ describe('reporting through the gateway over real events of every subgraph; rebu
   /** The answers read live, compared after the rebuild. */
   const live = new Map<string, unknown>();
   const queries: Record<string, [string, Record<string, unknown>]> = {};
+  let exported: (string | null)[][] = [];
 
   const gql = async (query: string, variables?: Record<string, unknown>) => admin.data(query, variables);
   const idOf = async (query: string, variables: Record<string, unknown>, path: string[]) => {
@@ -455,6 +457,43 @@ describe('reporting through the gateway over real events of every subgraph; rebu
     });
   });
 
+  /** The dealer's Laporan CRM (XLSX through the signed link): a few columns of each row, by contact name. */
+  async function dealerExport(): Promise<(string | null)[][]> {
+    const ticket = (
+      await gql(`mutation { requestCrmExport(input: { format: XLSX, type: ALL, branchIds: ["IND01", "BAN04"], from: "2026-03-01", to: "2026-03-31" }) { url rowCount } }`)
+    ).requestCrmExport;
+    const response = await fetch(ticket.url);
+    expect(response.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const sheet = workbook.getWorksheet('Laporan CRM')!;
+    const headers = (sheet.getRow(1).values as unknown[]).map((v) => (v == null ? '' : String(v)));
+    const columns = ['Contact Name', 'Stage', 'Status', 'Lost Reason', 'Status Customer', 'Opportunity Status', 'Follow Up 1', 'Next Plan Follow Up 2', 'Follow Up 2',
+      'Next Plan Follow Up 3', 'Follow Up 3', 'KPB Ke', 'Alasan Belum Servis'].map((h) => {
+      expect(headers).toContain(h);
+      return headers.indexOf(h);
+    });
+    const rows: (string | null)[][] = [];
+    for (let r = 2; r <= ticket.rowCount + 1; r++) rows.push(columns.map((c) => (sheet.getRow(r).getCell(c).value as string | null) ?? null));
+    expect(sheet.getRow(ticket.rowCount + 2).getCell(columns[0]!).value ?? null).toBeNull();
+    return rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  }
+
+  it('exports the dealer leads as the Laporan CRM, selection values shown with the labels of the pipeline’s form', async () => {
+    const rows = await eventually(async () => {
+      const r = await dealerExport();
+      expect(r).toEqual([
+        ['DAYAT', null, 'Open', null, null, null, null, null, null, null, null, '2', null],
+        ['HENDRA BUDIANA', 'Follow Up 2', 'Open', null, 'Terhubung', 'MEDIUM PROSPECT', '2026-03-05', '2026-03-12', '2026-03-09', '2026-03-16', null, '2', 'Sudah servis di bengkel lain'],
+        ['SUTIA', 'Follow Up 1', 'Open', null, 'Rejected', 'COLD PROSPECT', '2026-03-09', '2026-03-16', null, null, null, '2', null],
+        ['TAWIR', 'Won', 'Won', null, 'Terhubung', 'HOT PROSPECT', '2026-03-03', '2026-03-10', '2026-03-05', '2026-03-12', '2026-03-06', '2', null],
+        ['URYANINGSIH', 'Follow Up 1', 'Lost', 'Not reachable (tidak tersambung)', 'Tidak Terhubung', 'COLD PROSPECT', '2026-03-03', '2026-03-10', null, null, null, '2', null],
+      ]);
+      return r;
+    });
+    exported = rows;
+  });
+
   it('rebuilds the read models from the topics to the very same answers', async () => {
     expect([...live.keys()].sort()).toEqual(['activity.day', 'activity.type', 'activity.user', 'followUp', 'forecast', 'pipeline', 'teams', 'winLoss']);
     const result = await rebuildReadModels({
@@ -468,5 +507,7 @@ describe('reporting through the gateway over real events of every subgraph; rebu
     for (const [name, [query, variables]] of Object.entries(queries)) {
       expect({ name, data: await gql(query, variables) }).toEqual({ name, data: live.get(name) });
     }
+    expect(exported).toHaveLength(5);
+    expect(await dealerExport()).toEqual(exported);
   });
 });
