@@ -494,6 +494,41 @@ describe('reporting through the gateway over real events of every subgraph; rebu
     exported = rows;
   });
 
+  it('answers every figure within the caller’s scope: an own-documents salesperson, a branch user', async () => {
+    const idr = (amount: string) => [{ amount, currency: 'IDR' }];
+    const none = { count: 0, amount: [] };
+    const WIN = `{ winLoss(filter: { from: "2026-03-01", to: "2026-03-31" }) { won lost lostReasons { reason { label } count } } }`;
+    // Sari (own documents, Direct Sales): her deals and quotations, and the team's unassigned lead (as Odoo's rule).
+    const sari = stack.client(await testToken({ id: ids['sari'], role: 'user_own', teamIds: [ids['direct']!], tz: 'Asia/Jakarta' }));
+    expect((await sari.data(TEAMS, { ids: [ids['direct'], ids['dealer']] })).teamDashboard.teams).toEqual([
+      {
+        team: { name: 'Direct Sales' },
+        invoicingTarget: { amount: '300000000.00', currency: 'IDR' },
+        openPipeline: { count: 1, amount: idr('45000000.00') },
+        wonThisMonth: none,
+        targetProgress: 0,
+        quotations: { count: 2, amount: idr('50000000.00') },
+        ordersThisMonth: none,
+        overdueActivities: 0,
+        unassignedLeads: 1,
+      },
+    ]);
+    expect((await sari.data(ACTIVITY, { groupBy: ['user'] })).activityAnalysis.rows.map((r: any) => [r.keys[0].label, r.measures.count])).toEqual([['Sari Wulandari', 3]]);
+    expect((await sari.data(WIN)).winLoss).toEqual({ won: 0, lost: 1, lostReasons: [{ reason: { label: 'Too expensive' }, count: 1 }] });
+    // A branch user of IND01 (all documents of the branch): the Indramayu leads only.
+    const indramayu = stack.client(await testToken({ role: 'user_all', branchIds: ['IND01'], tz: 'Asia/Jakarta' }));
+    const teams = (await indramayu.data(TEAMS, { ids: [ids['direct'], ids['dealer']] })).teamDashboard.teams;
+    expect(teams.map((t: any) => [t.team.name, t.openPipeline.count, t.wonThisMonth.count, t.quotations.count, t.overdueActivities, t.unassignedLeads])).toEqual([
+      ['Daya Motor Workshop H23', 0, 1, 0, 1, 1],
+      ['Direct Sales', 0, 0, 0, 0, 0],
+    ]);
+    expect((await indramayu.data(ACTIVITY, { groupBy: ['user'] })).activityAnalysis.total.count).toBe(0);
+    expect((await indramayu.data(WIN)).winLoss).toEqual({ won: 1, lost: 1, lostReasons: [{ reason: { label: 'Not reachable (tidak tersambung)' }, count: 1 }] });
+    const admins = live.get('followUp') as any;
+    const ind01 = admins.followUpMonitoring.rows.find((r: any) => r.branch.value === 'IND01');
+    expect((await indramayu.data(FOLLOW_UP, { filter: {} })).followUpMonitoring.total).toEqual(ind01.figures);
+  });
+
   it('rebuilds the read models from the topics to the very same answers', async () => {
     expect([...live.keys()].sort()).toEqual(['activity.day', 'activity.type', 'activity.user', 'followUp', 'forecast', 'pipeline', 'teams', 'winLoss']);
     const result = await rebuildReadModels({
