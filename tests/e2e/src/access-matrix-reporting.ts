@@ -1,8 +1,9 @@
 /**
  * Reporting's cells of the access matrix (issue 8 × issue 7): reporting builds its read models
  * from Kafka events only, so its fixtures are the records the other subjects created through
- * the real subgraphs — every opportunity the pipeline holds, the activities subject's
- * activities, the sales subject's quotations — once reporting has projected them. Each subject
+ * the real subgraphs — every contact and every lead/opportunity their subgraphs hold, the
+ * activities subject's activities, the sales subject's quotations — once reporting has
+ * projected them (whenProjected: the administrator's figures equal the source's). Each subject
  * here reads by the rule of the record's own subgraph (the source subject's `readRule`), so a
  * count, a sum, a board card or an export row that reveals a record the persona cannot read in
  * its subgraph fails its cell by name:
@@ -87,10 +88,11 @@ async function cubeAnalysis(ctx: MatrixContext): Promise<Data | null> {
   return r;
 }
 
-const WIN_LOSS = `{ r: winLoss { won lost wonRevenue { amount } lostRevenue { amount } bySalesperson { won lost } funnel { created } } }`;
+const WIN_LOSS = `{ r: winLoss { won lost wonRevenue { amount } lostRevenue { amount } bySalesperson { won lost } byTeam { won lost } lostReasons { count }
+  funnel { created } } }`;
 const FORECAST = `{ r: forecast { total { count proratedRevenue { amount } } } }`;
 const DASHBOARD = `{ r: teamDashboard { teams { openPipeline { count amount { amount } } wonThisMonth { count amount { amount } }
-  quotations { count amount { amount } } overdueActivities unassignedLeads } } }`;
+  quotations { count amount { amount } } ordersThisMonth { count amount { amount } } overdueActivities unassignedLeads } } }`;
 const FOLLOW_UP = `{ r: followUpMonitoring { total { leads } rows { figures { leads } } } }`;
 const AS_OF = `query($at: DateTime!) { r: pipelineAsOf(at: $at, cardsPerStage: 100) { total columns { expectedRevenue { amount } cards { id } } } }`;
 const ACTIVITIES = `query($g: [String!]) { r: activityAnalysis(groupBy: $g) { total { count } rows { measures { count } } } }`;
@@ -255,6 +257,8 @@ function opportunitySubject(source: Subject): Subject {
         async ({ api }) => sumOf(((await query(api, WIN_LOSS))?.['r'].bySalesperson ?? []).flatMap((r: Data) => [r['won'], r['lost']])),
         closed,
       ),
+      count('count: winLoss per team', async ({ api }) => sumOf(((await query(api, WIN_LOSS))?.['r'].byTeam ?? []).flatMap((r: Data) => [r['won'], r['lost']])), closed),
+      count('count: winLoss lost reasons', async ({ api }) => sumOf(((await query(api, WIN_LOSS))?.['r'].lostReasons ?? []).map((r: Data) => r['count'])), lost),
       count('count: winLoss funnel', async ({ api }) => (await query(api, WIN_LOSS))?.['r'].funnel.created ?? 0),
       count('count: teamDashboard open pipeline', async ({ api }) => sumOf((await dashboardRows(api)).map((t) => t['openPipeline'].count)), openOpportunity),
       sum('sum: teamDashboard open pipeline', undefined, async ({ api }) => sumOf((await dashboardRows(api)).map((t) => money(t['openPipeline'].amount))), openOpportunity),
@@ -337,25 +341,38 @@ function activitySubject(source: Subject): Subject {
 
 /** On a team's dashboard: a quotation without a team is on none. */
 const inATeam = (f: Fixture) => f.scope.team !== null;
+const openQuotation = (f: Fixture) => inATeam(f) && meta(f, 'reporting') !== 'order';
+const orderThisMonth = (f: Fixture) => inATeam(f) && meta(f, 'reporting') === 'order';
 
-/** Quotations in reporting: the sales subject's quotations (drafts; cancelled copies do not count), read by the sales rule. */
+/**
+ * Quotations in reporting: the sales subject's quotations (its cells have run; cancelled
+ * copies do not count), every other one confirmed into a sales order, read by the sales rule.
+ */
 function quotationSubject(source: Subject): Subject {
   return {
     name: 'reporting.quotation',
     readRule: source.readRule,
     async seed({ admin, seeded }) {
-      const fixtures = seeded.get(source.name) ?? [];
-      const want = { count: fixtures.filter(inATeam).length, amount: sumOf(fixtures.filter(inATeam).map((f) => f.amount)) };
+      const fixtures: Fixture[] = [];
+      for (const [i, fixture] of (seeded.get(source.name) ?? []).entries()) {
+        if (i % 2 === 1) await admin.data(`mutation($id: ID!) { confirmQuotation(input: { id: $id }) { quotation { id } } }`, { id: fixture.id });
+        fixtures.push({ ...fixture, meta: { ...fixture.meta, reporting: i % 2 === 1 ? 'order' : 'quotation' } });
+      }
+      const figure = (rows: Data[], key: string) => ({ count: sumOf(rows.map((t) => t[key].count)), amount: sumOf(rows.map((t) => money(t[key].amount))) });
+      const expected = (covers: (f: Fixture) => boolean) => ({ count: fixtures.filter(covers).length, amount: sumOf(fixtures.filter(covers).map((f) => f.amount)) });
+      const want = { quotations: expected(openQuotation), orders: expected(orderThisMonth) };
       await whenProjected(async () => {
         const rows = await dashboardRows(admin);
-        const got = { count: sumOf(rows.map((t) => t['quotations'].count)), amount: sumOf(rows.map((t) => money(t['quotations'].amount))) };
-        if (got.count !== want.count || got.amount !== want.amount) throw new Error(`reporting has ${JSON.stringify(got)}, sales ${JSON.stringify(want)}`);
+        const got = { quotations: figure(rows, 'quotations'), orders: figure(rows, 'ordersThisMonth') };
+        if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`reporting has ${JSON.stringify(got)}, sales ${JSON.stringify(want)}`);
       });
       return fixtures;
     },
     operations: [
-      count('count: teamDashboard quotations', async ({ api }) => sumOf((await dashboardRows(api)).map((t) => t['quotations'].count)), inATeam),
-      sum('sum: teamDashboard quotations', undefined, async ({ api }) => sumOf((await dashboardRows(api)).map((t) => money(t['quotations'].amount))), inATeam),
+      count('count: teamDashboard quotations', async ({ api }) => sumOf((await dashboardRows(api)).map((t) => t['quotations'].count)), openQuotation),
+      sum('sum: teamDashboard quotations', undefined, async ({ api }) => sumOf((await dashboardRows(api)).map((t) => money(t['quotations'].amount))), openQuotation),
+      count('count: teamDashboard orders this month', async ({ api }) => sumOf((await dashboardRows(api)).map((t) => t['ordersThisMonth'].count)), orderThisMonth),
+      sum('sum: teamDashboard orders this month', undefined, async ({ api }) => sumOf((await dashboardRows(api)).map((t) => money(t['ordersThisMonth'].amount))), orderThisMonth),
     ],
     notApplicable: {
       ...NOT_A_RECORD_API,

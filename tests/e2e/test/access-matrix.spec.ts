@@ -586,8 +586,10 @@ describe('access matrix: every role × branch × operation, zero leaks', () => {
     expect(observed('reporting.contact / list: contactReport contacts / user_own@SAM01')).not.toContain('SAM01 customer of user_team');
     expect(observed('reporting.contact / list: contactReport contacts / user_team@SAM01')).toContain('SAM01 customer of user_team');
     expect(observed('reporting.contact / list: contactReport contacts / user_all@MAN01')).not.toContain('SAM01 customer, unassigned');
-    // SAM01's quotations in a team: 100,000 + 200,000 + 300,000 IDR.
-    expect(observed('reporting.quotation / sum: teamDashboard quotations / user_all@SAM01')).toBe(600_000);
+    // SAM01's quotations in a team: 100,000 and 300,000 IDR still quotations, 200,000 confirmed (400,000 has no team).
+    expect(observed('reporting.quotation / sum: teamDashboard quotations / user_all@SAM01')).toBe(400_000);
+    expect(observed('reporting.quotation / sum: teamDashboard orders this month / user_all@SAM01')).toBe(200_000);
+    expect(observed('reporting.quotation / sum: teamDashboard orders this month / user_own@SAM01')).toBe(0);
     expect(observed('contacts.user / update / admin@SAM01')).toHaveLength(3);
   });
 
