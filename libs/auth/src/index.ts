@@ -4,3 +4,4 @@ export * from './context';
 export * from './scope';
 export * from './branch';
 export * from './service-token';
+export * from './contact-scope';
