@@ -61,7 +61,7 @@ export async function loadOpportunities(ds: DataSource, rows: number, options: {
       created + interval '2 days', created, created,
       (date_trunc('month', created AT TIME ZONE 'UTC'))::date,
       CASE WHEN r2 < 0.2 THEN ARRAY['hot'] ELSE '{}' END,
-      ${options.properties ? `jsonb_build_object('statusCustomer', CASE WHEN r1 < 0.5 THEN 'Terhubung' ELSE 'Tidak terhubung' END, 'followUp1Date', to_char(created + interval '1 day', 'YYYY-MM-DD'), 'kpbNumber', (1 + g % 4)::text)` : `'{}'::jsonb`},
+      ${options.properties ? `jsonb_build_object('customerStatus', CASE WHEN r1 < 0.5 THEN 'TERHUBUNG' ELSE 'TIDAK_TERHUBUNG' END, 'followUp1', to_char(created + interval '1 day', 'YYYY-MM-DD'), 'kpbNumber', (1 + g % 4)::text)` : `'{}'::jsonb`},
       'CUSTOMER ' || g, '0812' || lpad(g::text, 8, '0')
     FROM (
       SELECT g, 1 + floor(random() * 200)::int AS sp, 1 + floor(random() * 8)::int AS st, random() AS r1, random() AS r2, random() AS r3,

@@ -25,6 +25,7 @@ export interface PipelineLoaders {
   pipelinesOfTeam: DataLoader<string, Pipeline[]>;
   archivedPipelinesOfTeam: DataLoader<string, Pipeline[]>;
   stageHistory: DataLoader<string, StageVisit[]>;
+  duplicates: DataLoader<string, Opportunity[]>;
   columnCards: DataLoader<ColumnKey, Connection<Opportunity>, string>;
 }
 
@@ -66,6 +67,7 @@ export function createContext(base: BaseContext, services: PipelineServices): Pi
         return ids.map((id) => map.get(id) ?? []);
       }),
       stageHistory: new DataLoader((ids: readonly string[]) => queries.stageHistory(ids)),
+      duplicates: new DataLoader((ids: readonly string[]) => queries.duplicates(ids, requireUser(base))),
       columnCards: new DataLoader((keys: readonly ColumnKey[]) => queries.columnCards(keys), {
         cacheKeyFn: (k) => JSON.stringify([k.pipelineId, k.stageId, k.filter, k.first, k.after]),
       }),

@@ -96,6 +96,7 @@ describe('pipeline board (integration)', () => {
     const qualified = page1.pipelineBoard.columns.find((c: any) => c.stage.name === 'Qualified');
     expect(qualified.cards.edges.map((e: any) => e.node.name)).toEqual(['C', 'A']);
     expect(qualified.cards.pageInfo.hasNextPage).toBe(true);
+    expect(qualified.cards.totalCount).toBe(3);
     const page2 = await api.data(
       `query($after: String) { pipelineBoard { columns { stage { name } cards(first: 2, after: $after) { pageInfo { hasNextPage } edges { node { name } } } } } }`,
       { after: qualified.cards.pageInfo.endCursor },
@@ -142,6 +143,11 @@ describe('pipeline board (integration)', () => {
     expect((await list('filter: { text: "Lamps" }')).totalCount).toBe(0);
     expect((await list('filter: { text: "Lamps", status: [LOST] }')).edges.map((e: any) => e.node.name)).toEqual(['Lamps']);
     expect(await names('New', { text: 'sofa' })).toEqual(['Sofas']);
+    // The kanban's Lost and Archived filters show those cards in their columns, counted and summed.
+    expect(await names('New', { text: 'Lamps' })).toEqual([]);
+    expect(await column('New', { status: ['LOST'] })).toMatchObject({ count: 1, expectedRevenue: '100.00', proratedRevenue: '0.00', cards: { edges: [{ node: { name: 'Lamps' } }] } });
+    expect(await names('New', { archived: 'ARCHIVED' })).toEqual(['Lamps']);
+    expect((await column('New', { archived: 'ALL', text: 'Lamps' })).count).toBe(1);
     expect((await column('New', { tagIds: [tag] })).count).toBe(1);
 
     const first = await list('filter: { text: "s" }, orderBy: { field: EXPECTED_REVENUE, direction: DESC }, first: 2');

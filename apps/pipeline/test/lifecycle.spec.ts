@@ -241,4 +241,36 @@ describe('pipeline lifecycle (integration)', () => {
     expect(published[1]!.data).toMatchObject({ changes: { customerId: { from: gone, to: target } }, cause: 'crm.contacts.contact.merged.v1' });
     expect((await api.data(`{ opportunities(filter: { text: "avengers initiative", customerIds: ["${target}"] }) { totalCount } }`)).opportunities.totalCount).toBe(1);
   });
+
+  it('fills a lead from its chosen customer’s master data: the dealer’s KTP, address, occupation — and priority High by the rule (seed 002)', async () => {
+    const customerId = '0193a2b4-0000-7000-8000-0000000c0020';
+    const state = {
+      id: customerId,
+      name: 'RESTU ANDIKA PRADANA PUTRA',
+      phone: '+6285845164510',
+      nationalId: '6472020504010003',
+      street: 'JL.CIPTO MANGUNKUSUMO',
+      city: 'Samarinda',
+      occupationName: 'Mahasiswa/Pelajar',
+      countryCode: 'ID',
+      version: 1,
+      createdAt: clock.now().toISOString(),
+      updatedAt: clock.now().toISOString(),
+    };
+    await publish('crm.contacts.contact', stateEvent({ subgraph: 'contacts', aggregate: 'contact', event: 'created', state, time: clock.now() }));
+    await eventually(async () => {
+      expect((await db.query('SELECT national_id FROM pipeline.contact_copy WHERE id = $1', [customerId])).rows).toEqual([{ national_id: '6472020504010003' }]);
+    });
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Samarinda workshop" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id } } }`);
+    const lead = await api.data(
+      `mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { phone priority properties { key value } } } }`,
+      { input: { name: 'KPB 3 service reminder', teamId: team, customerId, properties: [{ key: 'street', value: 'JL. P. SURYANATA' }] } },
+    );
+    const o = lead.createLead.opportunity;
+    const props = Object.fromEntries(o.properties.filter((p: any) => p.value !== null).map((p: any) => [p.key, p.value]));
+    // What the branch typed stays; the rest comes from the customer master.
+    expect(props).toEqual({ nationalId: '6472020504010003', street: 'JL. P. SURYANATA', city: 'Samarinda', occupation: 'MAHASISWA' });
+    expect(o).toMatchObject({ phone: '+6285845164510', priority: 2 });
+  });
 });

@@ -129,7 +129,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
     const m = (await admin.data(q, { filter })).followUpMonitoring;
     const statuses = (t: number, n: number, r: number, u: number) => [
       { status: 'Terhubung', count: t },
-      { status: 'Tidak terhubung', count: n },
+      { status: 'Tidak Terhubung', count: n },
       { status: 'Rejected', count: r },
       { status: 'Not set', count: u },
     ];
@@ -159,7 +159,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
           notCameReasons: [
             { reason: 'Not followed up', count: 1 },
             { reason: 'Sudah servis di bengkel lain', count: 1 },
-            { reason: 'Tidak terhubung', count: 1 },
+            { reason: 'Tidak Terhubung', count: 1 },
           ],
         },
       },
@@ -171,8 +171,8 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
       },
     ]);
     expect(m.total).toMatchObject({ leads: 7, reached: 4, cameForService: 2, notCameForService: 5, customerStatuses: statuses(4, 1, 1, 1), followUps: steps(6, 2, 0) });
-    expect(m.total.notCameReasons.map((r: any) => r.reason)).toEqual(['Motor dijual', 'Not followed up', 'Rejected', 'Sudah servis di bengkel lain', 'Tidak terhubung']);
-    expect(m.config).toEqual({ customerStatusKey: 'statusCustomer', version: 0 });
+    expect(m.total.notCameReasons.map((r: any) => r.reason)).toEqual(['Motor dijual', 'Not followed up', 'Rejected', 'Sudah servis di bengkel lain', 'Tidak Terhubung']);
+    expect(m.config).toEqual({ customerStatusKey: 'customerStatus', version: 0 });
 
     // the keys are configuration: steps by stage only, and another status property
     const configure = `mutation($input: ConfigureFollowUpMonitoringInput!) { configureFollowUpMonitoring(input: $input) { config { version steps { name stageName dateKey } } } }`;
@@ -183,7 +183,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
     const stale = await admin.request(configure, { input: { customerStatusKey: 'status', expectedVersion: 7 } });
     expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     await admin.data(configure, {
-      input: { expectedVersion: 0, customerStatusKey: 'customerStatus', steps: [{ name: 'FU1 (stage)', stageName: 'follow up 1' }, { name: 'FU2 (stage)', stageName: 'Follow Up 2' }] },
+      input: { expectedVersion: 0, customerStatusKey: 'statusCustomer', steps: [{ name: 'FU1 (stage)', stageName: 'follow up 1' }, { name: 'FU2 (stage)', stageName: 'Follow Up 2' }] },
     });
     const changed = (await admin.data(q, { filter })).followUpMonitoring;
     expect(changed.total.followUps).toEqual([

@@ -4,4 +4,5 @@ export * from './context';
 export * from './scope';
 export * from './branch';
 export * from './service-token';
+export * from './contact-scope';
 export * from './access-change';

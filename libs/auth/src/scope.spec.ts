@@ -1,5 +1,5 @@
 import type { AuthUser } from './claims';
-import { canSee, scopePredicate } from './scope';
+import { canSee, canSeeOrAssigned, scopeOrAssignedPredicate, scopePredicate } from './scope';
 
 const base: AuthUser = { id: 'u1', role: 'user_own', branchIds: [], teamIds: ['t1'], tz: 'UTC' };
 const cols = { owner: 'o.salesperson_id', team: 'o.team_id', branch: 'o.branch_id' };
@@ -32,5 +32,27 @@ describe('record scope', () => {
     expect(scopePredicate(null, cols, [])).toBe('FALSE');
     expect(scopePredicate({ ...base, role: 'none' }, cols, [])).toBe('FALSE');
     expect(canSee({ ...base, role: 'admin', branchIds: ['SAM01'] }, { branch: 'MAN01' })).toBe(false);
+  });
+});
+
+describe('scope or assigned (activities)', () => {
+  const cols = { owner: 'a.record_owner_id', team: 'a.team_id', branch: 'a.branch_id', assignee: 'a.assignee_id' };
+  const own: AuthUser = { ...base, role: 'user_own', branchIds: ['SAM01'] };
+
+  it('adds "assigned to me, inside my branches" to the record scope', () => {
+    const params: unknown[] = [];
+    expect(scopeOrAssignedPredicate(own, cols, params)).toBe(
+      '((a.assignee_id = $5::uuid AND a.branch_id = ANY($4::text[])) OR ((a.record_owner_id = $1::uuid OR (a.record_owner_id IS NULL AND a.team_id = ANY($2::uuid[]))) AND a.branch_id = ANY($3::text[])))',
+    );
+    expect(params).toEqual(['u1', ['t1'], ['SAM01'], ['SAM01'], 'u1']);
+    expect(scopeOrAssignedPredicate({ ...own, role: 'none' }, cols, [])).toBe('FALSE');
+  });
+
+  it('sees an activity assigned to me on a record I may not read, in my branches only', () => {
+    expect(canSeeOrAssigned(own, { owner: 'u2', team: 't1', branch: 'SAM01', assignee: 'u1' })).toBe(true);
+    expect(canSeeOrAssigned(own, { owner: 'u2', team: 't1', branch: 'MAN01', assignee: 'u1' })).toBe(false);
+    // Nobody's activity on someone else's record of my team: the record's rule decides (not mine).
+    expect(canSeeOrAssigned(own, { owner: 'u2', team: 't1', branch: 'SAM01', assignee: null })).toBe(false);
+    expect(canSeeOrAssigned(own, { owner: null, team: 't1', branch: 'SAM01', assignee: null })).toBe(true);
   });
 });

@@ -79,3 +79,31 @@ export function canSee(user: AuthUser | null, record: { owner?: string | null; t
       return false;
   }
 }
+
+/** A record's scope columns plus the column of the user it is assigned to (an activity's assignee). */
+export interface AssignedScopeColumns extends ScopeColumns {
+  assignee: string;
+}
+
+/**
+ * Visible by the record's scope, or assigned to the user — inside the user's branches (an
+ * activity is visible to its assignee even on a record they may not read; a branch user still
+ * reads only in their branches). The rule of activities, and of every copy of them (reporting).
+ */
+export function scopeOrAssignedPredicate(user: AuthUser | null, columns: AssignedScopeColumns, params: unknown[]): string {
+  if (!user || user.role === 'none') return 'FALSE';
+  const scope = scopePredicate(user, columns, params);
+  const inBranches = scopePredicate({ ...user, role: 'user_all' }, { branch: columns.branch }, params);
+  params.push(user.id);
+  return `((${columns.assignee} = $${params.length}::uuid AND ${inBranches}) OR (${scope}))`;
+}
+
+/** The same rule for one record in memory. */
+export function canSeeOrAssigned(
+  user: AuthUser | null,
+  record: { owner?: string | null; team?: string | null; branch?: string | null; assignee: string | null },
+): boolean {
+  if (!user || user.role === 'none') return false;
+  const assigned = record.assignee !== null && record.assignee === user.id && canSee({ ...user, role: 'user_all' }, { branch: record.branch });
+  return assigned || canSee(user, { owner: record.owner, team: record.team, branch: record.branch });
+}

@@ -9,11 +9,12 @@
  * how to create fixture records with a given owner/team/branch, and its operations (read one,
  * list, count, sum, update, delete, export, entity resolution — issue 8's list). An operation
  * may be a variant of one of them (`sum: board columns`, `delete: archive`); an operation a
- * subject does not have is named with the reason (`notApplicable`), or as a `todo` (only
- * reporting's exports, until apps/reporting lands). Adding a subgraph to the matrix = adding a
- * subject (see tests/e2e/test/access-matrix.spec.ts and libs/auth/README.md).
+ * subject does not have is named with the reason (`notApplicable`). Reporting's subjects
+ * (tests/e2e/src/access-matrix-reporting.ts) reuse the other subjects' fixtures and rules.
+ * Adding a subgraph to the matrix = adding a subject (see tests/e2e/test/access-matrix.spec.ts
+ * and libs/auth/README.md).
  */
-import { canSee, signAccessToken, type AuthUser, type Role } from '@crm/auth';
+import { canSee, canSeeOrAssigned, signAccessToken, type AuthUser, type Role } from '@crm/auth';
 import { GraphQLClient, eventually, type GraphQLResponse, type Stack } from '@crm/testing';
 
 export const MATRIX_ROLES: Role[] = ['none', 'user_own', 'user_team', 'user_all', 'admin'];
@@ -22,7 +23,7 @@ export const MATRIX_BRANCHES = ['SAM01', 'MAN01', 'HO'] as const;
 export type MatrixBranch = (typeof MATRIX_BRANCHES)[number];
 export type DealerBranch = Exclude<MatrixBranch, 'HO'>;
 
-/** Issue 8's operations: every subject names each of them (run, not applicable, or a reporting TODO). */
+/** Issue 8's operations: every subject names each of them (run, or not applicable with the reason). */
 export const ISSUE8_OPERATIONS = ['read one', 'list', 'count', 'sum', 'update', 'delete', 'export', 'entity'] as const;
 export type BaseOperation = (typeof ISSUE8_OPERATIONS)[number];
 /** An operation, or a variant of one (`sum: board columns`). */
@@ -76,7 +77,7 @@ export interface MatrixSetup {
 /**
  * Who may read a subject's records:
  * - scoped: the record rule of libs/auth (owner / team / branch, per access group), plus the
- *   fixture's assignee inside their branches;
+ *   fixture's assignee inside their branches (canSeeOrAssigned);
  * - shared: every CRM user (any role but none), in every branch (master data);
  * - admin: administrators only;
  * - a function: the subject's own rule (e.g. contacts, whose team is their salesperson's).
@@ -109,6 +110,11 @@ export interface Operation {
   write?: (persona: Persona, fixture: Fixture) => boolean;
   /** For sums: the fixture measure summed (default `amount`). */
   measure?: string;
+  /**
+   * The records the operation reports on, whoever asks (e.g. a forecast covers open
+   * opportunities only): the expectation is the readable fixtures it covers. Default: all.
+   */
+  covers?: (fixture: Fixture) => boolean;
   run(ctx: MatrixContext): Promise<Observation>;
 }
 
@@ -123,6 +129,8 @@ export interface SeedContext {
   personas: Persona[];
   stack: Stack;
   setup: MatrixSetup;
+  /** The fixtures of the subjects seeded before this one, by subject name (reporting reuses them). */
+  seeded: ReadonlyMap<string, Fixture[]>;
 }
 
 export interface Subject {
@@ -133,8 +141,6 @@ export interface Subject {
   operations: Operation[];
   /** Issue 8 operations this kind of record does not have, each with the reason. */
   notApplicable?: Partial<Record<BaseOperation, string>>;
-  /** Operations still to come — only reporting's exports ("TODO(reporting): …"). */
-  todo?: Partial<Record<BaseOperation, string>>;
   knownGaps?: KnownGap[];
 }
 
@@ -152,14 +158,13 @@ export interface CellResult {
   knownGap?: string;
 }
 
-/** Every issue-8 operation of a subject: run (its operation names), not applicable, or to do. */
-export function coverage(subject: Subject): Record<BaseOperation, { run: OperationName[] } | { notApplicable: string } | { todo: string } | null> {
-  const result = {} as Record<BaseOperation, { run: OperationName[] } | { notApplicable: string } | { todo: string } | null>;
+/** Every issue-8 operation of a subject: run (its operation names) or not applicable (null: not named). */
+export function coverage(subject: Subject): Record<BaseOperation, { run: OperationName[] } | { notApplicable: string } | null> {
+  const result = {} as Record<BaseOperation, { run: OperationName[] } | { notApplicable: string } | null>;
   for (const op of ISSUE8_OPERATIONS) {
     const run = subject.operations.filter((o) => baseOperation(o.name) === op).map((o) => o.name);
     if (run.length) result[op] = { run };
     else if (subject.notApplicable?.[op]) result[op] = { notApplicable: subject.notApplicable[op]! };
-    else if (subject.todo?.[op]) result[op] = { todo: subject.todo[op]! };
     else result[op] = null;
   }
   return result;
@@ -248,8 +253,8 @@ export function mayRead(subject: Subject, persona: Persona, fixture: Fixture, se
       return persona.role === 'admin';
     case 'scoped': {
       const ids = scopeIds(setup, fixture.scope);
-      const scoped = canSee(persona.user, { owner: ids.salespersonId, team: fixture.scope.team === null ? null : ids.teamId, branch: ids.branchId });
-      return scoped || (fixture.assignee != null && fixture.assignee === persona.key && inBranches(persona, fixture.scope.branch));
+      const assignee = fixture.assignee == null ? null : personaOf(setup, fixture.assignee).user.id;
+      return canSeeOrAssigned(persona.user, { owner: ids.salespersonId, team: fixture.scope.team === null ? null : ids.teamId, branch: ids.branchId, assignee });
     }
   }
 }
@@ -282,8 +287,10 @@ export function standardScopes(): (FixtureScope & { label: string })[] {
 export async function runMatrix(stack: Stack, setup: MatrixSetup, subjects: Subject[]): Promise<CellResult[]> {
   const { admin, personas } = setup;
   const results: CellResult[] = [];
+  const seeded = new Map<string, Fixture[]>();
   for (const subject of subjects) {
-    const fixtures = await subject.seed({ admin, personas, stack, setup });
+    const fixtures = await subject.seed({ admin, personas, stack, setup, seeded });
+    seeded.set(subject.name, fixtures);
     for (const persona of personas) {
       for (const operation of subject.operations) {
         const api = stack.client(persona.token);
@@ -297,7 +304,7 @@ export async function runMatrix(stack: Stack, setup: MatrixSetup, subjects: Subj
           setup,
         };
         const observation = await operation.run(ctx);
-        const readable = fixtures.filter((f) => mayRead(subject, persona, f, setup));
+        const readable = fixtures.filter((f) => (operation.covers ? operation.covers(f) : true) && mayRead(subject, persona, f, setup));
         const cell = `${subject.name} / ${operation.name} / ${persona.key}`;
         const label = (id: string) => fixtures.find((f) => f.id === id)?.label ?? id;
         const observed =

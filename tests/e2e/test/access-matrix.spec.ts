@@ -1,3 +1,4 @@
+import { canSeeContact } from '@crm/auth';
 import { createTestEnv, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import {
   ISSUE8_OPERATIONS,
@@ -8,7 +9,6 @@ import {
   dataOrNull,
   destroy,
   entity,
-  inBranches,
   list,
   matrixFailures,
   personaOf,
@@ -30,10 +30,10 @@ import {
   type Persona,
   type Subject,
 } from '../src/access-matrix';
+import { reportingSubjects } from '../src/access-matrix-reporting';
 import { startFullStack } from '../src/full-stack';
 
 const NO_SCOPE: FixtureScope = { owner: null, team: null, branch: null };
-const REPORTING_EXPORT = 'TODO(reporting): the "Laporan CRM" CSV/XLSX export of leads and opportunities (issue 7) — add its cells when apps/reporting lands';
 
 /** Ids of every item of a `[{ id }]` list answer, or [] when refused. */
 function idsOf(items: ({ id: string } | null)[] | undefined | null): string[] {
@@ -61,18 +61,15 @@ function tomorrowInMakassar(): string {
 // ─── contacts.contact ────────────────────────────────────────────────────────────────────────
 
 /**
- * Contacts (apps/contacts contactScope, issue 8): the customer master, scoped by branch and by
+ * Contacts (libs/auth contactScopePredicate / canSeeContact, issue 8): the customer master, scoped by branch and by
  * salesperson — a branch user sees their branches' contacts only (a contact without a branch is
  * head office's); user_all/admin every contact there; user_own the contacts they are
  * salesperson of plus the unassigned ones; user_team also those of their teams' salespeople (a
  * contact has no team of its own: its salesperson's).
  */
 function contactRule(persona: Persona, fixture: Fixture, setup: MatrixSetup): boolean {
-  if (!inBranches(persona, fixture.scope.branch)) return false;
-  if (persona.role === 'admin' || persona.role === 'user_all') return true;
-  const owner = fixture.scope.owner;
-  if (owner === null || owner === persona.key) return true;
-  return persona.role === 'user_team' && personaOf(setup, owner).user.teamIds.some((t) => persona.user.teamIds.includes(t));
+  const owner = fixture.scope.owner === null ? null : personaOf(setup, fixture.scope.owner).user;
+  return canSeeContact(persona.user, { owner: owner?.id ?? null, ownerTeamIds: owner?.teamIds ?? [], branch: fixture.scope.branch });
 }
 
 function contactScopes(): (FixtureScope & { label: string })[] {
@@ -251,7 +248,9 @@ const opportunitiesSubject: Subject = {
       mayWrite: (persona) => persona.role === 'admin',
     }),
   ],
-  todo: { export: REPORTING_EXPORT },
+  notApplicable: {
+    export: 'the pipeline has no export of its own: reporting exports leads and opportunities (reporting.opportunity / export: Laporan CRM …)',
+  },
 };
 
 // ─── activities.activity ─────────────────────────────────────────────────────────────────────
@@ -272,16 +271,22 @@ const activitiesSubject: Subject = {
     const { activityTypes } = await admin.data(`{ activityTypes { id name } }`);
     const callType = activityTypes.find((t: { name: string }) => t.name === 'Call').id as string;
     const fixtures: Fixture[] = [];
+    /** assignee: a persona key, null = the type's default (the administrator scheduling it), 'nobody' = no assignee. */
     const schedule = async (label: string, scope: FixtureScope, recordId: string, assignee: string | null) => {
-      const assigneeId = assignee ? personaOf(setup, assignee).user.id : null;
-      const input = { resourceType: 'Opportunity', resourceId: recordId, typeId: callType, summary: label, dueDate: '2030-01-15', ...(assigneeId ? { assigneeId } : {}) };
+      const assigneeId = assignee === 'nobody' ? null : assignee ? personaOf(setup, assignee).user.id : undefined;
+      const input = { resourceType: 'Opportunity', resourceId: recordId, typeId: callType, summary: label, dueDate: '2030-01-15', ...(assigneeId !== undefined ? { assigneeId } : {}) };
       const created = await whenProjected(() => admin.data(SCHEDULE, { input }));
-      fixtures.push({ id: created.scheduleActivity.activity.id, label, scope, assignee, meta: { recordId, typeId: callType, assigneeId: assigneeId ?? '' } });
+      fixtures.push({ id: created.scheduleActivity.activity.id, label, scope, assignee: assignee === 'nobody' ? null : assignee, meta: { recordId, typeId: callType, assigneeId: assigneeId ?? '' } });
     };
     for (const scope of standardScopes()) {
       const record = (await admin.data(CREATE_OPPORTUNITY, { input: opportunityInput(setup, scope, `Follow-up: ${scope.label}`) })).createOpportunity.opportunity.id;
       await schedule(`call on ${scope.label}`, scope, record, scope.owner);
-      if (scope.label === 'SAM01 owned by user_team') await schedule(`call on ${scope.label}, given to user_own@SAM01`, scope, record, 'user_own@SAM01');
+      if (scope.label === 'SAM01 owned by user_team') {
+        await schedule(`call on ${scope.label}, given to user_own@SAM01`, scope, record, 'user_own@SAM01');
+        // Nobody's: visible by the record's scope only (user_own@SAM01 may not see it).
+        await schedule(`call on ${scope.label}, unassigned`, scope, record, 'nobody');
+        await schedule(`second call on ${scope.label}, unassigned`, scope, record, 'nobody');
+      }
     }
     return fixtures;
   },
@@ -343,7 +348,8 @@ const quotationsSubject: Subject = {
   readRule: 'scoped',
   async seed({ admin, setup }) {
     const customer = (await admin.data(`mutation { createContact(input: { name: "PT Daya Motor Indonesia" }) { contact { id } } }`)).createContact.contact.id;
-    const opportunity = (await admin.data(CREATE_OPPORTUNITY, { input: { name: 'Fleet service 2027', customerId: customer } })).createOpportunity.opportunity.id;
+    // Unassigned, in the default team, at head office (reporting reads every opportunity by its persona scope).
+    const opportunity = (await admin.data(CREATE_OPPORTUNITY, { input: opportunityInput(setup, NO_SCOPE, 'Fleet service 2027', { customerId: customer }) })).createOpportunity.opportunity.id;
     const fixtures: Fixture[] = [];
     for (const [i, scope] of standardScopes().entries()) {
       const amount = (i + 1) * 100_000;
@@ -465,7 +471,16 @@ const bookingsSubject: Subject = {
   },
 };
 
-const SUBJECTS = [contactsSubject, usersSubject, opportunitiesSubject, activitiesSubject, quotationsSubject, bookingsSubject];
+const SUBJECTS = [
+  contactsSubject,
+  usersSubject,
+  opportunitiesSubject,
+  activitiesSubject,
+  quotationsSubject,
+  bookingsSubject,
+  // Last: they report on the records the subjects above created (and close some of them).
+  ...reportingSubjects({ contact: contactsSubject, opportunity: opportunitiesSubject, activity: activitiesSubject, quotation: quotationsSubject }),
+];
 
 describe('access matrix: every role × branch × operation, zero leaks', () => {
   let env: TestEnv;
@@ -491,18 +506,20 @@ describe('access matrix: every role × branch × operation, zero leaks', () => {
     expect(results).toHaveLength(MATRIX_ROLES.length * MATRIX_BRANCHES.length * operations);
   });
 
-  it('names every operation of issue 8 for every subject: run, not applicable (why), or reporting’s TODO', () => {
+  it('names every operation of issue 8 for every subject: run, or not applicable (why)', () => {
     for (const subject of SUBJECTS) {
       const named = coverage(subject);
       for (const operation of ISSUE8_OPERATIONS) {
         expect({ subject: subject.name, operation, named: named[operation] !== null }).toEqual({ subject: subject.name, operation, named: true });
       }
-      for (const reason of Object.values(subject.todo ?? {})) expect(reason).toMatch(/^TODO\(reporting\)/);
     }
     // The writes of issue 8 run wherever the records have them.
     expect(coverage(opportunitiesSubject).delete).toEqual({ run: ['delete'] });
     expect(coverage(opportunitiesSubject).sum).toEqual({ run: ['sum: board totals, expected revenue', 'sum: board columns, prorated revenue'] });
     expect(coverage(quotationsSubject).export).toEqual({ run: ['export: quotation PDF'] });
+    // Leads and opportunities are exported by reporting (the "Laporan CRM"), rows parsed back.
+    const reportingOpportunity = SUBJECTS.find((s) => s.name === 'reporting.opportunity')!;
+    expect(coverage(reportingOpportunity).export).toEqual({ run: ['export: Laporan CRM CSV rows', 'export: Laporan CRM XLSX rows'] });
   });
 
   it('finds no cell that leaks or loses a record', () => {
@@ -550,6 +567,29 @@ describe('access matrix: every role × branch × operation, zero leaks', () => {
     expect(observed('sales.booking / list / user_team@SAM01')).toEqual(['SAM01 owned by user_own', 'SAM01 owned by user_team', 'SAM01 unassigned in team']);
     expect(observed('sales.booking / count: Opportunity.bookingServices / user_all@MAN01')).toBe(4);
     expect(observed('contacts.user / update / user_all@HO')).toEqual([]);
+    // Reporting: the SAM01 record of user_team is won (2 million), the unassigned ones without a team lost (4 + 8 million).
+    expect(observed('reporting.opportunity / sum: winLoss won revenue / user_own@SAM01')).toBe(0);
+    expect(observed('reporting.opportunity / sum: winLoss won revenue / user_team@SAM01')).toBe(2_000_000);
+    expect(observed('reporting.opportunity / sum: winLoss lost revenue / admin@HO')).toBe(12_000_000);
+    expect(observed('reporting.opportunity / sum: pipelineAnalysis expected revenue from the cube / user_all@MAN01')).toBe(
+      observed('reporting.opportunity / sum: pipelineAnalysis expected revenue / user_all@MAN01'),
+    );
+    const ownSam01 = ['', 'Follow-up: ', 'KPB 1 — ', 'KPB 2 — ', 'Lead: '].flatMap((prefix) => [`${prefix}SAM01 owned by user_own`, `${prefix}SAM01 unassigned in team`]).sort();
+    expect(observed('reporting.opportunity / export: Laporan CRM CSV rows / user_own@SAM01')).toEqual(ownSam01);
+    expect(observed('reporting.opportunity / export: Laporan CRM XLSX rows / user_own@SAM01')).toEqual(ownSam01);
+    expect(observed('reporting.opportunity / export: Laporan CRM XLSX rows / none@SAM01')).toEqual([]);
+    // Activities by their own rule: user_own@SAM01 counts its call and the one given to it, not the unassigned one on user_team's record.
+    expect(observed('reporting.activity / count: activityAnalysis done / user_own@SAM01')).toBe(2);
+    expect(observed('reporting.activity / count: teamDashboard overdue activities / user_own@MAN01')).toBe(2);
+    // The contact report by the contacts' rule: a branch user_own sees its own and the unassigned customers of its branch.
+    expect(observed('reporting.contact / list: contactReport contacts / user_own@SAM01')).toEqual(expect.arrayContaining(['SAM01 customer of user_own', 'SAM01 customer, unassigned']));
+    expect(observed('reporting.contact / list: contactReport contacts / user_own@SAM01')).not.toContain('SAM01 customer of user_team');
+    expect(observed('reporting.contact / list: contactReport contacts / user_team@SAM01')).toContain('SAM01 customer of user_team');
+    expect(observed('reporting.contact / list: contactReport contacts / user_all@MAN01')).not.toContain('SAM01 customer, unassigned');
+    // SAM01's quotations in a team: 100,000 and 300,000 IDR still quotations, 200,000 confirmed (400,000 has no team).
+    expect(observed('reporting.quotation / sum: teamDashboard quotations / user_all@SAM01')).toBe(400_000);
+    expect(observed('reporting.quotation / sum: teamDashboard orders this month / user_all@SAM01')).toBe(200_000);
+    expect(observed('reporting.quotation / sum: teamDashboard orders this month / user_own@SAM01')).toBe(0);
     expect(observed('contacts.user / update / admin@SAM01')).toHaveLength(3);
   });
 

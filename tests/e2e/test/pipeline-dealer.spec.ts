@@ -136,6 +136,8 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
       city: 'Samarinda',
       version: 2,
     });
+    // The template's rule: with the KTP number and phone known, the lead's priority turns High by itself.
+    expect((await branch.data(`{ opportunity(id: "${id}") { priority } }`)).opportunity.priority).toBe(2);
   });
 
   it('refuses Follow Up 1 without its date, rating and status, and changes nothing', async () => {
@@ -212,6 +214,9 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
       input: { id, properties: [{ key: 'note', value: 'changed' }] },
     });
     expect(frozen.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', locked: true, stageName: 'Won' });
+    // Not even the stage: dragging it back to Follow Up 3 would reopen it.
+    const back = await branch.request(`mutation { moveOpportunity(input: { id: "${id}", stageId: "${stages['Follow Up 3']}" }) { opportunity { id } } }`);
+    expect(back.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId', locked: true, stageName: 'Won' });
   });
 
   it('shows the board of the dealer pipeline and publishes each step with its properties', async () => {

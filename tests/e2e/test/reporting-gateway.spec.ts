@@ -1,9 +1,8 @@
 /**
  * Reporting end to end: records created through the gateway by the real subgraphs (contacts,
  * pipeline) travel outbox → Kafka → reporting's projections, and the reports, the export and
- * the rebuild answer for them through the gateway. Where a subgraph does not publish an event
- * yet (stage moves, wins, stages), the test puts the contract event on the topic itself —
- * replace those with the subgraph's mutations as they land (see apps/reporting/README.md).
+ * the rebuild answer for them through the gateway. Every event is the real subgraph's; the
+ * wider dataset (activities, sales, the dealer's follow-up) is reporting-real-events.spec.ts.
  */
 import ExcelJS from 'exceljs';
 import { ManualClock, createLogger } from '@crm/runtime';

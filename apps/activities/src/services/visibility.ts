@@ -1,26 +1,25 @@
-import { canSee, scopePredicate, type AuthUser } from '@crm/auth';
+import { canSee, canSeeOrAssigned, scopeOrAssignedPredicate, scopePredicate, type AuthUser } from '@crm/auth';
 
 /**
  * Who sees an activity: whoever may see the record it is attached to — the record's
  * salesperson is the owner, with its team and branch (denormalised on the row from the
  * record's events), by the same rules as everywhere (libs/auth scopes) — and its assignee,
  * inside the assignee's branches (a branch user reads only in their branches, issue 8).
+ * libs/auth's scopeOrAssignedPredicate: reporting's copies of activities follow the same rule.
  */
 export function activityVisibility(user: AuthUser | null, params: unknown[], alias = 'a'): string {
-  if (!user || user.role === 'none') return 'FALSE';
-  const scope = scopePredicate(user, { owner: `${alias}.record_owner_id`, team: `${alias}.team_id`, branch: `${alias}.branch_id` }, params);
-  const inBranches = scopePredicate({ ...user, role: 'user_all' }, { branch: `${alias}.branch_id` }, params);
-  params.push(user.id);
-  return `((${alias}.assignee_id = $${params.length}::uuid AND ${inBranches}) OR (${scope}))`;
+  return scopeOrAssignedPredicate(
+    user,
+    { owner: `${alias}.record_owner_id`, team: `${alias}.team_id`, branch: `${alias}.branch_id`, assignee: `${alias}.assignee_id` },
+    params,
+  );
 }
 
 export function canSeeActivity(
   user: AuthUser | null,
   a: { assigneeId: string | null; recordOwnerId: string | null; teamId: string | null; branchId: string | null },
 ): boolean {
-  if (!user || user.role === 'none') return false;
-  const assigned = a.assigneeId === user.id && canSee({ ...user, role: 'user_all' }, { branch: a.branchId });
-  return assigned || canSee(user, { owner: a.recordOwnerId, team: a.teamId, branch: a.branchId });
+  return canSeeOrAssigned(user, { owner: a.recordOwnerId, team: a.teamId, branch: a.branchId, assignee: a.assigneeId });
 }
 
 /** Meetings: the organiser and the user attendees, plus whoever may see the linked record. */

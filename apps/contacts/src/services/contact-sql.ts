@@ -1,5 +1,5 @@
 import type { Row } from './sql-util';
-import { scopePredicate, type AuthUser } from '@crm/auth';
+import { contactScopePredicate, type AuthUser } from '@crm/auth';
 import type { ContactFields } from '../domain/contact-input';
 import type { ContactEntity } from '../entities/contact.entity';
 
@@ -70,25 +70,18 @@ export function fieldsOf(contact: ContactRecord): ContactFields {
 }
 
 /**
- * Which contacts a user may read, as SQL on alias `c` (issue 8's access groups, with the
- * contact's salesperson as its owner; a contact has no team of its own, so "of their teams"
- * means "whose salesperson is in one of their teams"):
- * - admin, user_all: every contact of their branches;
- * - user_team: the contacts they are salesperson of, those of their teams' salespeople, and
- *   the unassigned ones (no salesperson) of their branches;
- * - user_own: the contacts they are salesperson of, and the unassigned ones of their branches;
- * - branch users see only contacts of their branches (a contact without a branch is head
- *   office's); head office (no branches) sees all branches. scopePredicate of libs/auth does
- *   the owner and branch parts.
+ * Which contacts a user may read, as SQL on alias `c`: libs/auth's contactScopePredicate (issue
+ * 8's access groups with the contact's salesperson as its owner, and "of their teams" meaning
+ * "whose salesperson is in one of their teams", from contacts.user_account).
  */
 export function contactScope(user: AuthUser | null, params: unknown[], alias = 'c'): string {
-  const owned = scopePredicate(user, { owner: `${alias}.salesperson_id`, branch: `${alias}.branch_id` }, params);
-  if (!user || user.role === 'none' || user.role === 'admin' || user.role === 'user_all') return `(${owned})`;
-  const inBranches = scopePredicate({ ...user, role: 'user_all' }, { branch: `${alias}.branch_id` }, params);
-  const shared = [`${alias}.salesperson_id IS NULL`];
-  if (user.role === 'user_team' && user.teamIds.length > 0) {
-    params.push(user.teamIds);
-    shared.push(`${alias}.salesperson_id IN (SELECT u.id FROM contacts.user_account u WHERE u.team_ids && $${params.length}::uuid[])`);
-  }
-  return `((${owned}) OR ((${shared.join(' OR ')}) AND ${inBranches}))`;
+  return contactScopePredicate(
+    user,
+    {
+      owner: `${alias}.salesperson_id`,
+      branch: `${alias}.branch_id`,
+      ownerInTeams: (teamIds) => `${alias}.salesperson_id IN (SELECT u.id FROM contacts.user_account u WHERE u.team_ids && ${teamIds})`,
+    },
+    params,
+  );
 }

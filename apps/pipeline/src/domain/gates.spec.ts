@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { templateByKey } from '../config/templates';
-import { assertCanEnter, assertEditable, computeDefaults, lockReason, missingRequired, validateGates, type GateStage } from './gates';
+import { assertCanEnter, assertCanLeave, assertEditable, computeDefaults, lockReason, missingRequired, validateGates, type GateStage } from './gates';
 
 function errorOf(fn: () => unknown): Record<string, unknown> | undefined {
   try {
@@ -40,6 +40,12 @@ describe('stage gates (the dealer’s follow-up process as configuration)', () =
     expect(() => assertEditable(['properties.followUp3', 'properties.prospectRating'], fu3, stages)).not.toThrow();
     expect(errorOf(() => assertEditable(['properties.note'], won, stages))).toMatchObject({ field: 'properties.note', locked: true });
     expect(() => assertEditable(['name'], null, stages)).not.toThrow();
+  });
+
+  it('keeps a won card in the won stage; the follow-up stages let their cards go on', () => {
+    for (const stage of [fresh, fu1, fu2, fu3]) expect(() => assertCanLeave(stage)).not.toThrow();
+    expect(errorOf(() => assertCanLeave(won))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId', locked: true, stageName: 'Won' });
+    expect(() => assertCanLeave(null)).not.toThrow();
   });
 
   it('locks fields after a stage for every later stage', () => {

@@ -7,7 +7,8 @@ import { addDays } from './properties';
  *
  * - requiredFields: must have a value to enter the stage;
  * - editableFields: when set, the only fields that may change while in the stage;
- * - lockedFields: fields that may not change while in the stage;
+ * - lockedFields: fields that may not change while in the stage; `stageId` among them keeps the
+ *   card in the stage (the dealer's won stage: nothing changes any more, not even the stage);
  * - lockedAfterFields: fields that may not change once the opportunity is in a later stage
  *   (by sequence) of the same pipeline;
  * - computedDefaults: `field = from + addDays` when `from` gets a value in this stage and
@@ -42,6 +43,7 @@ export interface GateStage {
 /** Fields of the opportunity a gate may name (besides `properties.<key>`). */
 export const GATEABLE_FIELDS = [
   'name',
+  'stageId',
   'customerId',
   'contactName',
   'companyName',
@@ -149,6 +151,13 @@ export function assertEditable(changed: readonly string[], current: GateStage | 
   for (const field of changed) {
     const reason = lockReason(field, current, stages);
     if (reason) throw badInput(field, `${field} cannot be changed: ${reason}`, { locked: true, stageId: current.id, stageName: current.name });
+  }
+}
+
+/** Throws BAD_USER_INPUT (stageId, extensions.locked) when `current` keeps its cards (lockedFields names stageId). */
+export function assertCanLeave(current: GateStage | null | undefined): void {
+  if (current?.gates.lockedFields.includes('stageId')) {
+    throw badInput('stageId', `a card in stage ${current.name} cannot leave it`, { locked: true, stageId: current.id, stageName: current.name });
   }
 }
 

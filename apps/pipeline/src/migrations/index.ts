@@ -4,6 +4,8 @@ import { ContactCopy1732500000001 } from './1732500000001-contact-copy';
 import { CacheVersions1732500000002 } from './1732500000002-cache-versions';
 import { OrderConfirmationMarksWon1732500000003 } from './1732500000003-order-confirmation-marks-won';
 import { PublishCurrencyRates1732500000004 } from './1732500000004-publish-currency-rates';
+import { PipelineRules1732500000005 } from './1732500000005-pipeline-rules';
+import { ContactCopyMasterFields1732500000006 } from './1732500000006-contact-copy-master-fields';
 
 /** In the order they apply. */
 export const migrations = [
@@ -13,4 +15,6 @@ export const migrations = [
   CacheVersions1732500000002,
   OrderConfirmationMarksWon1732500000003,
   PublishCurrencyRates1732500000004,
+  PipelineRules1732500000005,
+  ContactCopyMasterFields1732500000006,
 ];

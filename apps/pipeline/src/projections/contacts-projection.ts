@@ -16,17 +16,26 @@ interface ContactState {
   email?: string | null;
   phone?: string | null;
   countryCode?: string | null;
+  nationalId?: string | null;
+  street?: string | null;
+  city?: string | null;
+  occupationName?: string | null;
   version: number;
 }
 
 
 async function upsertCopy(manager: EntityManager, state: ContactState): Promise<void> {
   await manager.query(
-    `INSERT INTO pipeline.contact_copy (id, name, email, phone, country_code, version) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO pipeline.contact_copy (id, name, email, phone, country_code, version, national_id, street, city, occupation_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
-       country_code = EXCLUDED.country_code, version = EXCLUDED.version
+       country_code = EXCLUDED.country_code, version = EXCLUDED.version, national_id = EXCLUDED.national_id, street = EXCLUDED.street,
+       city = EXCLUDED.city, occupation_name = EXCLUDED.occupation_name
      WHERE pipeline.contact_copy.version < EXCLUDED.version`,
-    [state.id, state.name, state.email ?? null, state.phone ?? null, state.countryCode ?? null, state.version],
+    [
+      state.id, state.name, state.email ?? null, state.phone ?? null, state.countryCode ?? null, state.version, state.nationalId ?? null,
+      state.street ?? null, state.city ?? null, state.occupationName ?? null,
+    ],
   );
 }
 

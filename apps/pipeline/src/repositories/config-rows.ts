@@ -1,5 +1,6 @@
 import { gatesFromJson, type StageGates } from '../domain/gates';
 import type { PropertyDefinition } from '../domain/properties';
+import { rulesFromJson, type PipelineRules } from '../domain/pipeline-rules';
 
 /** Anything that runs SQL: the DataSource or a transaction's EntityManager. */
 export interface Queryable {
@@ -45,6 +46,8 @@ export interface Pipeline extends Audit {
   sharedStages: boolean;
   isDefault: boolean;
   propertyDefinitions: PropertyDefinition[];
+  /** Rules for all its records: a lead's required fields, values set by themselves. */
+  rules: PipelineRules;
   templateKey: string | null;
   active: boolean;
 }
@@ -107,7 +110,7 @@ export const toTeam = (r: Row): Team => ({
   ...audit(r),
 });
 
-export const PIPELINE_COLUMNS = `p.id, p.team_id, p.name, p.sequence, p.shared_stages, p.is_default, p.property_definitions, p.template_key, p.active,
+export const PIPELINE_COLUMNS = `p.id, p.team_id, p.name, p.sequence, p.shared_stages, p.is_default, p.property_definitions, p.rules, p.template_key, p.active,
   p.version, p.created_at, p.updated_at, p.created_by, p.updated_by`;
 export const toPipeline = (r: Row): Pipeline => ({
   id: r.id,
@@ -117,6 +120,7 @@ export const toPipeline = (r: Row): Pipeline => ({
   sharedStages: r.shared_stages,
   isDefault: r.is_default,
   propertyDefinitions: r.property_definitions ?? [],
+  rules: rulesFromJson(r.rules),
   templateKey: r.template_key,
   active: r.active,
   ...audit(r),
@@ -240,6 +244,7 @@ export function pipelineEventState(p: Pipeline): { id: string } & Record<string,
     active: p.active,
     templateKey: p.templateKey,
     propertyDefinitions: p.propertyDefinitions,
+    rules: p.rules,
     ...auditState(p),
   };
 }

@@ -37,6 +37,7 @@ export const typeResolvers = {
     },
     lostReason: (o: Opportunity, _: unknown, ctx: PipelineContext) => (o.lostReasonId ? ctx.loaders.lostReason.load(o.lostReasonId) : null),
     stageHistory: (o: Opportunity, _: unknown, ctx: PipelineContext) => ctx.loaders.stageHistory.load(o.id),
+    duplicates: (o: Opportunity, _: unknown, ctx: PipelineContext) => ctx.loaders.duplicates.load(o.id),
     timeInStages: async (o: Opportunity, _: unknown, ctx: PipelineContext) => {
       const visits = await ctx.loaders.stageHistory.load(o.id);
       const totals = new Map<string, { stageId: string | null; stageName: string | null; seconds: number }>();
@@ -89,7 +90,10 @@ export const typeResolvers = {
   },
   BoardColumn: {
     folded: (c: BoardColumnData) => c.stage.folded,
-    cards: (c: BoardColumnData & { defaultFirst: number }, args: { first?: number | null; after?: string | null }, ctx: PipelineContext) =>
-      ctx.loaders.columnCards.load({ ...c.key, first: args.first ?? c.defaultFirst, after: args.after ?? null }),
+    /** The column's count is its cards' total (same filter, same record scope). */
+    cards: async (c: BoardColumnData & { defaultFirst: number }, args: { first?: number | null; after?: string | null }, ctx: PipelineContext) => ({
+      ...(await ctx.loaders.columnCards.load({ ...c.key, first: args.first ?? c.defaultFirst, after: args.after ?? null })),
+      totalCount: c.count,
+    }),
   },
 };

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { requireRole, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition } from '@crm/graphql';
-import { envString, uuidv7, type Clock } from '@crm/runtime';
+import { envString, isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
 import { templateByKey } from '../config/templates';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../domain/config-input';
 import { validateGates, type GatesInput } from '../domain/gates';
 import { stateChanges as diff } from '../domain/opportunity';
+import { NO_RULES, validatePipelineRules, type PipelineRulesInput } from '../domain/pipeline-rules';
 import { validatePropertyDefinitions, type PropertyDefinitionInput } from '../domain/properties';
 import { DEFAULT_SCORING_VARIABLES } from '../domain/scoring';
 import {
@@ -47,7 +48,7 @@ import {
   type Tag,
   type Team,
 } from '../repositories/config-rows';
-import { checkVersion, created, emit, inTransaction, required, touched, type Tx } from './support';
+import { checkVersion, created, emit, existingId, inTransaction, required, touched, type Tx } from './support';
 
 export interface PipelineInput {
   teamId?: string | null;
@@ -58,6 +59,7 @@ export interface PipelineInput {
   active?: boolean | null;
   templateKey?: string | null;
   propertyDefinitions?: PropertyDefinitionInput[] | null;
+  rules?: PipelineRulesInput | null;
 }
 
 /**
@@ -235,7 +237,7 @@ export class ConfigService {
       await this.saveTeam(tx, team, true);
       emit(tx, 'team', 'created', teamEventState(team));
       // Every team starts with a pipeline of its own name, on the shared stages.
-      await this.insertPipeline(tx, { teamId: team.id, name: team.name, sequence: 10, sharedStages: true, isDefault: true, propertyDefinitions: [], templateKey: null });
+      await this.insertPipeline(tx, { teamId: team.id, name: team.name, sequence: 10, sharedStages: true, isDefault: true, propertyDefinitions: [], rules: NO_RULES, templateKey: null });
       return team;
     });
   }
@@ -243,7 +245,7 @@ export class ConfigService {
   async updateTeam(input: TeamInput & { id: string; expectedVersion?: number | null }, ctx: BaseContext): Promise<Team> {
     const fields = validateTeam(input);
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${TEAM_COLUMNS} FROM pipeline.team t WHERE t.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${TEAM_COLUMNS} FROM pipeline.team t WHERE t.id = $1 FOR UPDATE`, [existingId(input.id, 'SalesTeam')]);
       const before = toTeam(required(rows[0], 'SalesTeam', input.id));
       checkVersion('SalesTeam', before.id, input.expectedVersion, before.version);
       if (fields.isDefault === false && before.isDefault) throw badInput('isDefault', 'make another team the default instead');
@@ -260,18 +262,18 @@ export class ConfigService {
 
   private async insertPipeline(
     tx: Tx,
-    p: Pick<Pipeline, 'teamId' | 'name' | 'sequence' | 'sharedStages' | 'isDefault' | 'propertyDefinitions' | 'templateKey'>,
+    p: Pick<Pipeline, 'teamId' | 'name' | 'sequence' | 'sharedStages' | 'isDefault' | 'propertyDefinitions' | 'rules' | 'templateKey'>,
   ): Promise<Pipeline> {
     const pipeline: Pipeline = { id: uuidv7(tx.now.getTime()), active: true, ...p, ...created(tx) };
     if (pipeline.isDefault) await this.clearDefaultPipeline(tx, pipeline.teamId, pipeline.id);
     await tx.manager.query(
       `INSERT INTO pipeline.pipeline (id, team_id, name, sequence, shared_stages, is_default, property_definitions, template_key, active,
-         version, created_at, updated_at, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)`,
+         version, created_at, updated_at, created_by, updated_by, rules)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
       [
         pipeline.id, pipeline.teamId, pipeline.name, pipeline.sequence, pipeline.sharedStages, pipeline.isDefault,
         JSON.stringify(pipeline.propertyDefinitions), pipeline.templateKey, pipeline.active, pipeline.version, pipeline.createdAt,
-        pipeline.updatedAt, pipeline.createdBy, pipeline.updatedBy,
+        pipeline.updatedAt, pipeline.createdBy, pipeline.updatedBy, JSON.stringify(pipeline.rules),
       ],
     );
     emit(tx, 'pipeline', 'created', pipelineEventState(pipeline));
@@ -297,6 +299,7 @@ export class ConfigService {
     const template = input.templateKey ? templateByKey(input.templateKey) : undefined;
     if (input.templateKey && !template) throw badInput('templateKey', `there is no pipeline template "${input.templateKey}"`);
     if (!input.teamId) throw badInput('teamId', 'a pipeline belongs to a team');
+    if (!isUuid(input.teamId)) throw badInput('teamId', `${input.teamId} is not an id`);
     const name = input.name != null ? validateName(input.name) : template ? template.name : validateName(input.name);
     const propertyDefinitions = input.propertyDefinitions ? validatePropertyDefinitions(input.propertyDefinitions) : (template?.propertyDefinitions ?? []);
     const sequence = input.sequence != null ? validateSequence(input.sequence) : 10;
@@ -310,6 +313,7 @@ export class ConfigService {
         sharedStages: input.sharedStages ?? !template,
         isDefault: input.isDefault ?? false,
         propertyDefinitions,
+        rules: input.rules ? validatePipelineRules(input.rules, propertyDefinitions) : input.propertyDefinitions ? NO_RULES : (template?.rules ?? NO_RULES),
         templateKey: template?.key ?? null,
       });
       for (const s of template?.stages ?? []) {
@@ -335,8 +339,9 @@ export class ConfigService {
     if (input.active != null) changes.active = input.active;
     if (input.isDefault != null) changes.isDefault = input.isDefault;
     if (input.propertyDefinitions != null) changes.propertyDefinitions = validatePropertyDefinitions(input.propertyDefinitions);
+    const rulesInput = input.rules;
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${PIPELINE_COLUMNS} FROM pipeline.pipeline p WHERE p.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${PIPELINE_COLUMNS} FROM pipeline.pipeline p WHERE p.id = $1 FOR UPDATE`, [existingId(input.id, 'Pipeline')]);
       const before = toPipeline(required(rows[0], 'Pipeline', input.id));
       checkVersion('Pipeline', before.id, input.expectedVersion, before.version);
       if (changes.isDefault === false && before.isDefault) throw badInput('isDefault', 'make another pipeline of the team the default instead');
@@ -351,12 +356,19 @@ export class ConfigService {
           if (missing) throw badInput('propertyDefinitions', `stage ${stage.name} still names ${missing}`);
         }
       }
+      const definitions = changes.propertyDefinitions ?? before.propertyDefinitions;
+      // New rules are checked against the (new) fields; kept rules must still name fields that exist.
+      if (rulesInput != null) changes.rules = validatePipelineRules(rulesInput, definitions);
+      else if (changes.propertyDefinitions) validatePipelineRules(before.rules, definitions, 'propertyDefinitions');
       const after = touched(tx, { ...before, ...changes });
       if (after.isDefault && !before.isDefault) await this.clearDefaultPipeline(tx, after.teamId, after.id);
       await tx.manager.query(
         `UPDATE pipeline.pipeline SET name = $2, sequence = $3, shared_stages = $4, is_default = $5, property_definitions = $6::jsonb, active = $7,
-           version = $8, updated_at = $9, updated_by = $10 WHERE id = $1`,
-        [after.id, after.name, after.sequence, after.sharedStages, after.isDefault, JSON.stringify(after.propertyDefinitions), after.active, after.version, after.updatedAt, after.updatedBy],
+           version = $8, updated_at = $9, updated_by = $10, rules = $11::jsonb WHERE id = $1`,
+        [
+          after.id, after.name, after.sequence, after.sharedStages, after.isDefault, JSON.stringify(after.propertyDefinitions), after.active, after.version,
+          after.updatedAt, after.updatedBy, JSON.stringify(after.rules),
+        ],
       );
       emit(tx, 'pipeline', 'updated', pipelineEventState(after), { changes: diff(pipelineEventState(before), pipelineEventState(after)) });
       return after;
@@ -419,7 +431,7 @@ export class ConfigService {
       throw badInput(fields.teamId !== undefined ? 'teamId' : 'pipelineId', "a stage stays in its pipeline; create a new one instead");
     }
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [existingId(input.id, 'Stage')]);
       const before = toStage(required(rows[0], 'Stage', input.id));
       checkVersion('Stage', before.id, input.expectedVersion, before.version);
       const owner = await this.stageOwner(tx, before.teamId, before.pipelineId);
@@ -437,7 +449,7 @@ export class ConfigService {
 
   async deleteStage(input: { id: string }, ctx: BaseContext): Promise<Stage> {
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [input.id]);
+      const rows = await tx.manager.query(`SELECT ${STAGE_COLUMNS} FROM pipeline.stage s WHERE s.id = $1 FOR UPDATE`, [existingId(input.id, 'Stage')]);
       const stage = toStage(required(rows[0], 'Stage', input.id));
       const [{ count }] = await tx.manager.query('SELECT count(*)::int AS count FROM pipeline.opportunity WHERE stage_id = $1', [stage.id]);
       if (count > 0) throw invalidTransition(`stage ${stage.name} still holds ${count} lead(s)/opportunities; move them first`, { count });
@@ -470,7 +482,7 @@ export class ConfigService {
   async updateLostReason(input: { id: string; name?: string | null; active?: boolean | null; expectedVersion?: number | null }, ctx: BaseContext): Promise<LostReason> {
     const name = input.name !== undefined ? validateName(input.name) : undefined;
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query('SELECT * FROM pipeline.lost_reason WHERE id = $1 FOR UPDATE', [input.id]);
+      const rows = await tx.manager.query('SELECT * FROM pipeline.lost_reason WHERE id = $1 FOR UPDATE', [existingId(input.id, 'LostReason')]);
       const before = toLostReason(required(rows[0], 'LostReason', input.id));
       checkVersion('LostReason', before.id, input.expectedVersion, before.version);
       if (name) await this.uniqueName(tx, 'lost_reason', name, before.id);
@@ -500,7 +512,7 @@ export class ConfigService {
     const name = input.name !== undefined ? validateName(input.name) : undefined;
     const color = input.color !== undefined ? validateColor(input.color) : undefined;
     return this.tx(ctx, async (tx) => {
-      const rows = await tx.manager.query('SELECT * FROM pipeline.tag WHERE id = $1 FOR UPDATE', [input.id]);
+      const rows = await tx.manager.query('SELECT * FROM pipeline.tag WHERE id = $1 FOR UPDATE', [existingId(input.id, 'OpportunityTag')]);
       const before = toTag(required(rows[0], 'OpportunityTag', input.id));
       checkVersion('OpportunityTag', before.id, input.expectedVersion, before.version);
       if (name) await this.uniqueName(tx, 'tag', name, before.id);

@@ -35,6 +35,15 @@ describe('opportunity filters', () => {
     expect(clauses.some((c) => c.startsWith('o.tag_ids && $'))).toBe(true);
   });
 
+  it('rejects a priority outside 0–3, naming the filter field', () => {
+    expect(filterClauses({ priorityAtLeast: 3 }, admin, '2026-11-23', [])).toContain('o.priority >= $1');
+    for (const priorityAtLeast of [-1, 4, 1.5]) {
+      expect(() => filterClauses({ priorityAtLeast }, admin, '2026-11-23', [])).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.priorityAtLeast' }) }),
+      );
+    }
+  });
+
   it('rejects ids that are not ids, naming the filter field', () => {
     expect(() => filterClauses({ stageIds: ['x'] }, admin, '2026-11-23', [])).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ field: 'filter.stageIds.0' }) }));
   });

@@ -77,6 +77,9 @@ export function filterClauses(filter: OpportunityFilterInput | null | undefined,
   }
   if (f.overdue === true) clauses.push(`(${o}.status = 'open' AND ${o}.expected_closing < ${p(today)}::date)`);
   if (f.overdue === false) clauses.push(`NOT (${o}.status = 'open' AND ${o}.expected_closing IS NOT NULL AND ${o}.expected_closing < ${p(today)}::date)`);
+  if (f.priorityAtLeast != null && (!Number.isInteger(f.priorityAtLeast) || f.priorityAtLeast < 0 || f.priorityAtLeast > 3)) {
+    throw badInput('filter.priorityAtLeast', 'priority is 0 (Normal) to 3 (Excellent)');
+  }
   if (f.priorityAtLeast != null) clauses.push(`${o}.priority >= ${p(f.priorityAtLeast)}`);
   if (f.createdFrom) clauses.push(`${o}.created_at >= ${p(new Date(f.createdFrom))}`);
   if (f.createdTo) clauses.push(`${o}.created_at < ${p(new Date(f.createdTo))}`);

@@ -103,7 +103,11 @@ export class OpportunityQueries {
     );
   }
 
-  /** Columns in stage order with counts and sums converted to the team's currency (decimal, in SQL). */
+  /**
+   * Columns in stage order with counts and sums converted to the team's currency (decimal, in SQL).
+   * Active cards unless the filter asks for lost or archived ones (Odoo's Lost / Archived filters
+   * on the kanban): the filter's own `archived` default applies, as in the lists.
+   */
   async board(team: Team, pipeline: Pipeline, stages: Stage[], filter: OpportunityFilterInput | null, user: AuthUser): Promise<BoardData> {
     const params: unknown[] = [pipeline.id, stages.map((s) => s.id), team.currency, rateDate(this.clock.now())];
     const where = filterClauses(filter, user, this.today(user), params);
@@ -113,7 +117,7 @@ export class OpportunityQueries {
        sums AS (
          SELECT o.stage_id, o.currency, count(*) AS n, sum(o.expected_revenue) AS expected, sum(o.prorated_revenue) AS prorated
            FROM pipeline.opportunity o
-          WHERE o.pipeline_id = $1 AND o.type = 'opportunity' AND o.active AND o.stage_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
+          WHERE o.pipeline_id = $1 AND o.type = 'opportunity' AND o.stage_id = ANY($2::uuid[]) AND ${where.join(' AND ')}
           GROUP BY o.stage_id, o.currency)
        SELECT s.stage_id, sum(s.n)::int AS count,
               round(coalesce(sum(s.expected * r.rate), 0) / tr.rate, 2)::text AS expected,
@@ -176,7 +180,7 @@ export class OpportunityQueries {
           `SELECT c.* FROM unnest($2::uuid[]) AS col(stage_id)
            CROSS JOIN LATERAL (
              SELECT ${OPPORTUNITY_COLUMNS} FROM pipeline.opportunity o
-              WHERE o.pipeline_id = $1 AND o.stage_id = col.stage_id AND o.active AND o.type = 'opportunity' AND ${where.join(' AND ')}
+              WHERE o.pipeline_id = $1 AND o.stage_id = col.stage_id AND o.type = 'opportunity' AND ${where.join(' AND ')}
               ORDER BY o.rank, o.id LIMIT $3) c`,
           params,
         );
@@ -189,6 +193,32 @@ export class OpportunityQueries {
       }
     }
     return out;
+  }
+
+  /**
+   * Likely duplicates of several leads/opportunities, as Odoo's convert and merge wizards
+   * propose them: the same customer, the same e-mail (case aside) or the same phone digits;
+   * active ones only (lost included), those the user may see, most advanced stage first.
+   */
+  async duplicates(ids: readonly string[], user: AuthUser): Promise<Opportunity[][]> {
+    const params: unknown[] = [[...ids]];
+    const scope = filterClauses({ mine: false, archived: 'ALL' }, user, this.today(user), params);
+    const digits = (col: string) => `NULLIF(regexp_replace(${col}, '[^0-9]', '', 'g'), '')`;
+    const rows = await this.dataSource.query(
+      `SELECT src.id AS duplicate_of, ${OPPORTUNITY_COLUMNS}
+         FROM pipeline.opportunity src
+         JOIN pipeline.opportunity o ON o.id <> src.id
+          AND ((src.customer_id IS NOT NULL AND o.customer_id = src.customer_id)
+            OR (NULLIF(src.email, '') IS NOT NULL AND lower(o.email) = lower(src.email))
+            OR (${digits('src.phone')} IS NOT NULL AND ${digits('o.phone')} = ${digits('src.phone')}))
+         LEFT JOIN pipeline.stage s ON s.id = o.stage_id
+        WHERE src.id = ANY($1::uuid[]) AND (o.active OR o.status = 'lost') AND ${scope.join(' AND ')}
+        ORDER BY (o.type = 'opportunity') DESC, s.sequence DESC NULLS LAST, o.created_at, o.id`,
+      params,
+    );
+    const byId = new Map<string, Opportunity[]>();
+    for (const r of rows) byId.set(r.duplicate_of, [...(byId.get(r.duplicate_of) ?? []), toOpportunity(r)]);
+    return ids.map((id) => byId.get(id) ?? []);
   }
 
   /** Stage visits of several opportunities, oldest first (the open one counted up to now). */

@@ -5,13 +5,14 @@ import { canSee, requireRole, requireUser, resolveBranch } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
-import { assertCanEnter, assertEditable, computeDefaults, type GateStage } from '../domain/gates';
+import { assertCanEnter, assertCanLeave, assertEditable, computeDefaults, lockReason, type GateStage } from '../domain/gates';
 import * as lifecycle from '../domain/lifecycle';
 import { mergeFields, sortByConfidence } from '../domain/merge';
 import { opportunityEventState, readField, type Opportunity } from '../domain/opportunity';
 import { namedFields, validateOpportunityFields, type OpportunityFields, type OpportunityFieldsInput } from '../domain/opportunity-input';
 import { automatedProbability, effectiveProbability, proratedRevenue } from '../domain/probability';
-import { applyPropertyPatch, keepDefined } from '../domain/properties';
+import { assertLeadComplete, assertLostReason, assertRestorable, autoValuesFor } from '../domain/pipeline-rules';
+import { applyPropertyPatch, keepDefined, normalizePropertyValue } from '../domain/properties';
 import type { Placement } from '../domain/ranks';
 import { currentRates, rateDate, type Pipeline, type Stage, type Team } from '../repositories/config-rows';
 import { OPPORTUNITY_COLUMNS, lockOpportunities, toOpportunity } from '../repositories/opportunity-rows';
@@ -66,6 +67,9 @@ export interface ConvertInput extends RefInput {
 type Assignment = { salespersonId?: string | null; teamId?: string | null; pipelineId?: string | null };
 
 const SCORING_KEYS = new Set<string>(SCORING_INPUTS as string[]);
+
+/** Pipeline property keys filled from the chosen customer's master data (contact_copy column). */
+const CUSTOMER_MASTER_PROPERTIES: Record<string, string> = { nationalId: 'national_id', street: 'street', city: 'city', occupation: 'occupation_name' };
 
 function gateStages(stages: readonly Stage[]): GateStage[] {
   return stages.map((s) => ({ id: s.id, name: s.name, sequence: s.sequence, gates: s.gates }));
@@ -181,6 +185,10 @@ export class OpportunityService {
       // libs/auth's rule, as in every subgraph: foreign → FORBIDDEN; null clears (head office only).
       set('branchId', resolveBranch(ws.tx.user, fields.branchId, { edit: true }));
     }
+    if (fields.probability != null && o.status !== 'open') {
+      // Won means 100 % and lost 0 % (as in Odoo); a typed value would be overridden at once.
+      throw badInput('probability', `a ${o.status} opportunity's probability is ${o.status === 'won' ? 100 : 0} %; reopen it to type one`);
+    }
     if (fields.probability !== undefined) {
       if (fields.probability === null) {
         if (o.probabilityManual) changed.add('probability');
@@ -193,11 +201,32 @@ export class OpportunityService {
     }
     if (changed.has('customerId') && o.customerId) {
       // As Odoo fills the lead from its partner: the customer's e-mail, phone and country where the lead has none.
-      const [contact] = await ws.manager.query('SELECT email, phone, country_code FROM pipeline.contact_copy WHERE id = $1', [o.customerId]);
+      const [contact] = await ws.manager.query(
+        'SELECT email, phone, country_code, national_id, street, city, occupation_name FROM pipeline.contact_copy WHERE id = $1',
+        [o.customerId],
+      );
       if (contact) {
         if (fields.email === undefined && !o.email && contact.email) set('email', contact.email);
         if (fields.phone === undefined && !o.phone && contact.phone) set('phone', contact.phone);
         if (fields.countryCode === undefined && !o.countryCode && contact.country_code) set('countryCode', contact.country_code);
+        // The customer-master fields of a pipeline that has them (the dealer's lead form: KTP, address,
+        // occupation — the same keys a converted lead's new customer is created from).
+        const definitions = (await ws.pipeline(o.pipelineId))?.propertyDefinitions ?? [];
+        const given = new Set((fields.properties ?? []).map((p) => p.key));
+        for (const [key, value] of Object.entries(CUSTOMER_MASTER_PROPERTIES).map(([k, column]) => [k, contact[column]] as const)) {
+          const def = definitions.find((d) => d.key === key);
+          if (!def || given.has(key) || o.properties[key] || !value) continue;
+          let normalized: string | null;
+          try {
+            normalized = normalizePropertyValue(def, value, `properties.${key}`);
+          } catch {
+            continue; // e.g. an occupation the selection does not offer: left for the user to choose
+          }
+          if (normalized) {
+            o.properties = { ...o.properties, [key]: normalized };
+            changed.add(`properties.${key}`);
+          }
+        }
       }
     }
     if (fields.properties !== undefined) {
@@ -219,6 +248,26 @@ export class OpportunityService {
       else (o as unknown as Record<string, unknown>)[field] = value;
       changed.add(field);
     }
+  }
+
+  /**
+   * The pipeline's rules after a change: values that set themselves once their fields are
+   * filled (not over what the change names, nor what the stage locks), then a lead's required
+   * fields (src/domain/pipeline-rules.ts).
+   */
+  private async applyPipelineRules(ws: Workspace, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>): Promise<void> {
+    const pipeline = await ws.pipeline(o.pipelineId);
+    if (!pipeline) return;
+    const stage = await ws.stage(o.pipelineId, o.stageId);
+    const stages = stage ? gateStages(await ws.stages(o.pipelineId)) : [];
+    const gate = stage ? stages.find((s) => s.id === stage.id) : undefined;
+    const locked = (field: string) => (gate ? lockReason(field, gate, stages) !== null : false);
+    for (const { field, value } of autoValuesFor(pipeline.rules, (f) => readField(o, f), changed, explicit, locked)) {
+      if (field.startsWith('properties.')) o.properties = { ...o.properties, [field.slice('properties.'.length)]: value };
+      else if (field === 'priority') o.priority = Number(value);
+      changed.add(field);
+    }
+    if (o.type === 'lead') assertLeadComplete(pipeline.rules, (f) => readField(o, f));
   }
 
   /** Stage gates: fields locked in the (current or target) stage, fields required to be in it. */
@@ -354,6 +403,8 @@ export class OpportunityService {
       throw badInput('currency', `the team's currency ${o.currency} has no rate`);
     }
     const changed = await this.applyFields(ws, o, rest);
+    const named = new Set(namedFields(rest));
+    await this.applyPipelineRules(ws, o, new Set([...changed, ...named]), named);
     if (stage) {
       await this.enterStage(ws, o, stage, { top: true });
       if (stage.isWon) Object.assign(o, lifecycle.move(o, true, tx.now));
@@ -450,6 +501,7 @@ export class OpportunityService {
   /** Gates, defaults, probability and events of an edit (update, assignment). */
   private async finishEdit(ws: Workspace, before: Opportunity, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>): Promise<Opportunity> {
     if (changed.size === 0) return before;
+    await this.applyPipelineRules(ws, o, changed, explicit);
     const moved = o.stageId !== before.stageId;
     if (!moved) {
       await this.applyComputedDefaults(ws, o, changed, explicit);
@@ -465,6 +517,7 @@ export class OpportunityService {
       const stages = gateStages(await ws.stages(before.pipelineId));
       const from = stages.find((s) => s.id === before.stageId);
       if (from) assertEditable([...changed].filter((f) => ['salespersonId', 'teamId'].includes(f)), from, stages);
+      assertCanLeave(from);
       await this.checkGates(ws, o, []);
     }
     const rescore = [...changed].some((f) => SCORING_KEYS.has(f)) || moved;
@@ -525,6 +578,10 @@ export class OpportunityService {
       const rank = await placeInColumn(ws, o.pipelineId, stageId, o.id, placement);
       await ws.manager.query('UPDATE pipeline.opportunity SET rank = $2 WHERE id = $1', [o.id, rank]);
       return { ...before, rank };
+    }
+    if (o.stageId !== stageId) {
+      const stages = gateStages(await ws.stages(before.pipelineId));
+      assertCanLeave(stages.find((s) => s.id === before.stageId));
     }
     await this.enterStage(ws, o, target.stage, placement);
     const changed = new Set<string>();
@@ -604,6 +661,8 @@ export class OpportunityService {
 
   private async markLostIn(ws: Workspace, id: string, expectedVersion: number | null | undefined, reasonId: string | null, feedback: string | null): Promise<Opportunity> {
     const before = await this.lock(ws, id, expectedVersion);
+    const pipeline = await ws.pipeline(before.pipelineId);
+    if (pipeline) assertLostReason(pipeline.rules, reasonId);
     if (reasonId) {
       const reason = await ws.lostReason(reasonId);
       if (!reason || !reason.active) throw badInput('lostReasonId', `lost reason ${reasonId} not found`);
@@ -620,6 +679,8 @@ export class OpportunityService {
     return this.run(ctx, async (ws) => {
       const before = await this.lock(ws, input.id, input.expectedVersion);
       const o: Opportunity = { ...before, ...lifecycle.restore(before), probabilityManual: false };
+      const pipeline = await ws.pipeline(before.pipelineId);
+      if (pipeline) assertRestorable(pipeline.rules);
       const after = touched(ws.tx, o);
       await this.settle(ws, after, true);
       await ws.recordClosing(before, 'lost', -1);

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { notFound, staleVersion } from '@crm/graphql';
+import { isUuid } from '@crm/runtime';
 import { stateEvent, type CloudEvent } from '@crm/events';
 import { appendToOutbox } from '@crm/messaging';
 import type { AuthUser } from '@crm/auth';
@@ -56,6 +57,12 @@ export function emit(
 /** CONFLICT when the caller names a version that is not the current one. */
 export function checkVersion(entity: string, id: string, expected: number | null | undefined, actual: number): void {
   if (expected !== null && expected !== undefined && expected !== actual) throw staleVersion(entity, id, expected, actual);
+}
+
+/** An id to look a record up by: a malformed one names no record (NOT_FOUND), rather than failing in SQL. */
+export function existingId(id: string, entity: string): string {
+  if (!isUuid(id)) throw notFound(entity, id);
+  return id.toLowerCase();
 }
 
 export function required<T>(value: T | undefined | null, entity: string, id: string): T {

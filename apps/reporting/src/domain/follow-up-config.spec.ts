@@ -1,4 +1,4 @@
-import { DEFAULT_FOLLOW_UP_CONFIG, mergeFollowUpConfig } from './follow-up-config';
+import { DEFAULT_FOLLOW_UP_CONFIG, mergeFollowUpConfig, normalizeStatus } from './follow-up-config';
 
 const error = (fn: () => unknown) => {
   try {
@@ -22,5 +22,12 @@ describe('follow-up monitoring configuration', () => {
     expect(error(() => mergeFollowUpConfig(DEFAULT_FOLLOW_UP_CONFIG, { steps: [] }))).toMatchObject({ field: 'input.steps' });
     const stages = mergeFollowUpConfig(DEFAULT_FOLLOW_UP_CONFIG, { steps: [{ name: ' FU 1 ', dateKey: null, stageName: 'Follow Up 1' }] });
     expect(stages.steps).toEqual([{ name: 'FU 1', dateKey: null, stageName: 'Follow Up 1' }]);
+  });
+
+  it('compares statuses ignoring case, underscores and extra spaces (the template stores TIDAK_TERHUBUNG)', () => {
+    expect(['TIDAK_TERHUBUNG', 'Tidak Terhubung', ' tidak  terhubung ', 'Tidak_ terhubung'].map(normalizeStatus)).toEqual(Array(4).fill('tidak terhubung'));
+    expect(normalizeStatus('TERHUBUNG')).not.toBe(normalizeStatus('Tidak Terhubung'));
+    // a reached status spelled as the stored value is one of the configured statuses
+    expect(mergeFollowUpConfig(DEFAULT_FOLLOW_UP_CONFIG, { reachedStatuses: ['TERHUBUNG'] }).reachedStatuses).toEqual(['TERHUBUNG']);
   });
 });

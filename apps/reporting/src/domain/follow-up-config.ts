@@ -8,7 +8,7 @@ import { badInput } from '@crm/graphql';
 export interface FollowUpConfig {
   /** Property holding the customer status of the last contact attempt. */
   customerStatusKey: string;
-  /** Its values, as shown (matched case-insensitively). */
+  /** Its values, as shown (matched case-insensitively, `_` as a space: see normalizeStatus). */
   customerStatuses: string[];
   /** Which of them count as "reached". */
   reachedStatuses: string[];
@@ -22,30 +22,50 @@ export interface FollowUpConfig {
   exportColumns: { key: string; label: string }[];
 }
 
+/**
+ * The defaults name what the pipeline's dealer template (apps/pipeline/src/config/templates/
+ * dealer-h23-follow-up.json) publishes: `customerStatus` with the values TERHUBUNG /
+ * TIDAK_TERHUBUNG / REJECTED (shown Terhubung / Tidak Terhubung / Rejected), `followUp1..3`,
+ * `nextPlanFollowUp2..3`, `prospectRating`, `reasonNotServiced`, `kpbNumber`, `engineNumber`.
+ */
 export const DEFAULT_FOLLOW_UP_CONFIG: FollowUpConfig = {
-  customerStatusKey: 'statusCustomer',
-  customerStatuses: ['Terhubung', 'Tidak terhubung', 'Rejected'],
+  customerStatusKey: 'customerStatus',
+  customerStatuses: ['Terhubung', 'Tidak Terhubung', 'Rejected'],
   reachedStatuses: ['Terhubung'],
   steps: [
-    { name: 'Follow Up 1', dateKey: 'followUp1Date', stageName: 'Follow Up 1' },
-    { name: 'Follow Up 2', dateKey: 'followUp2Date', stageName: 'Follow Up 2' },
-    { name: 'Follow Up 3', dateKey: 'followUp3Date', stageName: 'Follow Up 3' },
+    { name: 'Follow Up 1', dateKey: 'followUp1', stageName: 'Follow Up 1' },
+    { name: 'Follow Up 2', dateKey: 'followUp2', stageName: 'Follow Up 2' },
+    { name: 'Follow Up 3', dateKey: 'followUp3', stageName: 'Follow Up 3' },
   ],
   notServicedReasonKey: 'reasonNotServiced',
-  prospectStatusKey: 'opportunityStatus',
+  prospectStatusKey: 'prospectRating',
   exportColumns: [
-    { key: 'statusCustomer', label: 'Status Customer' },
-    { key: 'opportunityStatus', label: 'Opportunity Status' },
-    { key: 'followUp1Date', label: 'Follow Up 1' },
-    { key: 'nextPlanFollowUp2Date', label: 'Next Plan Follow Up 2' },
-    { key: 'followUp2Date', label: 'Follow Up 2' },
-    { key: 'nextPlanFollowUp3Date', label: 'Next Plan Follow Up 3' },
-    { key: 'followUp3Date', label: 'Follow Up 3' },
+    { key: 'customerStatus', label: 'Status Customer' },
+    { key: 'prospectRating', label: 'Opportunity Status' },
+    { key: 'followUp1', label: 'Follow Up 1' },
+    { key: 'nextPlanFollowUp2', label: 'Next Plan Follow Up 2' },
+    { key: 'followUp2', label: 'Follow Up 2' },
+    { key: 'nextPlanFollowUp3', label: 'Next Plan Follow Up 3' },
+    { key: 'followUp3', label: 'Follow Up 3' },
     { key: 'kpbNumber', label: 'KPB Ke' },
     { key: 'engineNumber', label: 'Engine No' },
     { key: 'reasonNotServiced', label: 'Alasan Belum Servis' },
   ],
 };
+
+/**
+ * How a customer status is compared: case-insensitive, with underscores and runs of spaces as
+ * one space — so a configured "Tidak Terhubung" matches the option value TIDAK_TERHUBUNG the
+ * pipeline stores as well as a typed "tidak  terhubung". The SQL twin is {@link statusMatchSql}.
+ */
+export function normalizeStatus(value: string): string {
+  return value.trim().toLowerCase().replace(/[\s_]+/g, ' ');
+}
+
+/** {@link normalizeStatus} in SQL over a text expression (NULL stays NULL, blank becomes NULL). */
+export function statusMatchSql(expression: string): string {
+  return `NULLIF(regexp_replace(lower(btrim(${expression})), '[[:space:]_]+', ' ', 'g'), '')`;
+}
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
@@ -68,8 +88,8 @@ export function mergeFollowUpConfig(current: FollowUpConfig, input: Partial<Foll
     next.customerStatuses = input.customerStatuses.map((s, i) => text(s, `input.customerStatuses.${i}`));
   }
   if (input.reachedStatuses != null) next.reachedStatuses = input.reachedStatuses.map((s, i) => text(s, `input.reachedStatuses.${i}`));
-  const known = new Set(next.customerStatuses.map((s) => s.toLowerCase()));
-  const stray = next.reachedStatuses.find((s) => !known.has(s.toLowerCase()));
+  const known = new Set(next.customerStatuses.map(normalizeStatus));
+  const stray = next.reachedStatuses.find((s) => !known.has(normalizeStatus(s)));
   if (stray !== undefined) throw badInput('input.reachedStatuses', `"${stray}" is not one of the customer statuses`);
   if (input.steps != null) {
     if (input.steps.length === 0 || input.steps.length > 10) throw badInput('input.steps', '1 to 10 steps');

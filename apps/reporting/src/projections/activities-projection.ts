@@ -29,6 +29,9 @@ const applyActivity: Projector = async (event, manager, target) => {
     done_by_id: [isUuid(st['doneById']) ? st['doneById'] : null, 'uuid'],
     feedback: [s(st['feedback'])],
     branch_id: [s(st['branchId'])],
+    // The record's salesperson and team, as the activities subgraph scopes the activity.
+    record_owner_id: [isUuid(st['recordOwnerId']) ? st['recordOwnerId'] : null, 'uuid'],
+    team_id: [isUuid(st['teamId']) ? st['teamId'] : null, 'uuid'],
     created_at: [s(st['createdAt']), 'timestamptz'],
     updated_at: [s(st['updatedAt']), 'timestamptz'],
   });

@@ -9,6 +9,8 @@ interface ContactState {
   id: string;
   name: string;
   email: string | null;
+  salespersonId?: string | null;
+  branchId?: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -18,12 +20,22 @@ interface ContactState {
 const applyContactState: Projector = async (event: CloudEvent, manager, target) => {
   const { state } = event.data as StateEventData<ContactState>;
   await manager.query(
-    `INSERT INTO "${target.schema}".contact_rm (id, name, email, version, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, version = EXCLUDED.version,
-       updated_at = EXCLUDED.updated_at
+    `INSERT INTO "${target.schema}".contact_rm (id, name, email, salesperson_id, branch_id, version, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, salesperson_id = EXCLUDED.salesperson_id,
+       branch_id = EXCLUDED.branch_id, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
      WHERE contact_rm.version < EXCLUDED.version`,
-    [state.id, state.name, state.email, state.version, state.createdAt, state.updatedAt],
+    [
+      state.id,
+      state.name,
+      state.email,
+      // Who may read it in the contact report: the contacts' rule over its salesperson and branch.
+      isUuid(state.salespersonId) ? state.salespersonId : null,
+      s(state.branchId),
+      state.version,
+      state.createdAt,
+      state.updatedAt,
+    ],
   );
   await recordApplied(manager, target.schema, TOPICS.contactsContact, event);
 };
@@ -62,8 +74,8 @@ const applyBranch: Projector = async (event, manager, target) => {
 };
 
 export const contactsHandlers: Record<string, Projector> = {
-  'crm.contacts.contact.created.v1': applyContactState,
-  'crm.contacts.contact.updated.v1': applyContactState,
+  // Every contact event carries the contact's full state (merged: the surviving contact's).
+  ...Object.fromEntries(['created', 'updated', 'archived', 'restored', 'merged'].map((e) => [`crm.contacts.contact.${e}.v1`, applyContactState])),
   'crm.contacts.user.created.v1': applyUser,
   'crm.contacts.user.updated.v1': applyUser,
   'crm.contacts.branch.created.v1': applyBranch,

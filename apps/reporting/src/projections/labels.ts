@@ -1,6 +1,14 @@
 import type { EntityManager } from 'typeorm';
 
-export type LabelKind = 'stage' | 'team' | 'user' | 'branch' | 'lostReason' | 'pipeline' | 'activityType' | 'tag';
+export type LabelKind = 'stage' | 'team' | 'user' | 'branch' | 'lostReason' | 'pipeline' | 'activityType' | 'tag' | 'propertyOption';
+
+/**
+ * The label id of a selection property's option in a pipeline (a key has no '/', a pipeline id
+ * is a uuid, so the value may hold anything): `<pipelineId>/<key>/<value>`.
+ */
+export function propertyOptionLabelId(pipelineId: string, key: string, value: string): string {
+  return `${pipelineId}/${key}/${value}`;
+}
 
 export interface OwnLabel {
   kind: LabelKind;

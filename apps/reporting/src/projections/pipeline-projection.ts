@@ -1,6 +1,6 @@
 import { TOPICS, type StateEventData } from '@crm/events';
 import { isUuid } from '@crm/runtime';
-import { upsertLabel } from './labels';
+import { propertyOptionLabelId, upsertLabel } from './labels';
 import { applyOpportunityEvent } from './opportunity-projection';
 import { b, s, strings, upsertVersioned } from './upsert';
 import type { Projector } from './target';
@@ -57,6 +57,33 @@ const applyStage: Projector = async (event, manager, target) => {
   }
 };
 
+/**
+ * A pipeline: its name, and the shown label of every option of its selection properties — the
+ * records store the option's value (TIDAK_TERHUBUNG, HOT), the Laporan CRM shows its label
+ * (Tidak Terhubung, HOT PROSPECT) as the pipeline's form does.
+ */
+const applyPipeline: Projector = async (event, manager, target) => {
+  const st = (event.data as StateEventData<State>).state;
+  const id = String(st['id']);
+  const at = s(st['updatedAt']) ?? event.time;
+  await upsertLabel(manager, target.schema, { kind: 'pipeline', id, name: String(st['name']), at });
+  const options: { id: string; name: string }[] = [];
+  for (const d of Array.isArray(st['propertyDefinitions']) ? (st['propertyDefinitions'] as Record<string, unknown>[]) : []) {
+    if (typeof d['key'] !== 'string' || !Array.isArray(d['options'])) continue;
+    for (const o of d['options'] as Record<string, unknown>[]) {
+      if (typeof o['value'] === 'string' && typeof o['label'] === 'string') options.push({ id: propertyOptionLabelId(id, d['key'], o['value']), name: o['label'] });
+    }
+  }
+  if (options.length === 0) return;
+  await manager.query(
+    `INSERT INTO "${target.schema}".label AS l (kind, id, name, sequence, authoritative, at)
+     SELECT 'propertyOption', v.id, v.name, NULL, true, $3 FROM unnest($1::text[], $2::text[]) AS v(id, name)
+     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, authoritative = true, at = EXCLUDED.at
+     WHERE NOT l.authoritative OR EXCLUDED.at > l.at OR (EXCLUDED.at = l.at AND EXCLUDED.name > l.name)`,
+    [options.map((o) => o.id), options.map((o) => o.name), at],
+  );
+};
+
 const OPPORTUNITY_EVENTS = ['created', 'updated', 'stage_changed', 'won', 'lost', 'restored', 'converted', 'merged', 'archived', 'unarchived', 'deleted'];
 
 /**
@@ -81,7 +108,9 @@ export const pipelineHandlers: Record<string, Projector> = {
   'crm.pipeline.stage.created.v1': applyStage,
   'crm.pipeline.stage.updated.v1': applyStage,
   'crm.pipeline.stage.deleted.v1': applyStage,
+  'crm.pipeline.pipeline.created.v1': applyPipeline,
+  'crm.pipeline.pipeline.updated.v1': applyPipeline,
   'crm.pipeline.currency_rate.set.v1': applyCurrencyRate,
 };
 
-export const PIPELINE_TOPICS = [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.pipelineStage, TOPICS.pipelineCurrencyRate];
+export const PIPELINE_TOPICS = [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.pipelineStage, TOPICS.pipelinePipeline, TOPICS.pipelineCurrencyRate];

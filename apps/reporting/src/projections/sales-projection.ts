@@ -49,7 +49,7 @@ const applyBooking: Projector = async (event, manager, target) => {
 
 export const salesHandlers: Record<string, Projector> = {
   ...Object.fromEntries(['created', 'updated', 'sent', 'confirmed', 'cancelled'].map((e) => [`crm.sales.quotation.${e}.v1`, applyQuotation])),
-  ...Object.fromEntries(['created', 'posted', 'cancelled', 'work_order_created'].map((e) => [`crm.sales.booking.${e}.v1`, applyBooking])),
+  ...Object.fromEntries(['created', 'updated', 'posted', 'cancelled', 'work_order_created'].map((e) => [`crm.sales.booking.${e}.v1`, applyBooking])),
 };
 
 export const SALES_TOPICS = [TOPICS.salesQuotation, TOPICS.salesBooking];

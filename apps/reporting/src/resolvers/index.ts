@@ -17,10 +17,7 @@ export const resolvers = {
   Date: scalarResolvers.Date,
   Decimal: scalarResolvers.Decimal,
   Query: {
-    contactReport: (_: unknown, __: unknown, ctx: Ctx) => {
-      requireUser(ctx);
-      return ctx.services.contactReports.summary();
-    },
+    contactReport: (_: unknown, __: unknown, ctx: Ctx) => ctx.services.contactReports.summary(requireUser(ctx)),
     pipelineAnalysis: (_: unknown, args: FilterArgs & { groupBy?: string[] | null }, ctx: Ctx) =>
       ctx.services.pipeline.pipelineAnalysis(requireUser(ctx), args),
     forecast: (_: unknown, args: FilterArgs, ctx: Ctx) => ctx.services.pipeline.forecast(requireUser(ctx), args),
@@ -49,7 +46,7 @@ export const resolvers = {
       ctx.services.exports.request(requireUser(ctx), args.input, ctx.services.clock.now()),
   },
   ContactReport: {
-    contacts: (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => ctx.services.contactReports.contacts(args),
+    contacts: (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => ctx.services.contactReports.contacts(requireUser(ctx), args),
   },
   PipelineAnalysis: {
     chart: (parent: Aggregate, args: { measure: string }) => chartOf(parent, args.measure),

@@ -6,6 +6,7 @@ import { badInput } from '@crm/graphql';
 import { parseGroupBy } from '../domain/group-by';
 import { checkRange } from '../domain/report-filter';
 import type { LabelKind } from '../projections/labels';
+import { ACTIVITY_SCOPE } from './activity-sql';
 import { newestEventAt } from './freshness';
 import { loadLabels } from './labels';
 import { dayEnd, dayStart, Sql, num } from './sql';
@@ -46,7 +47,7 @@ const uuids = (v: string[] | null | undefined, field: string) => {
 /**
  * Done activities (only done ones count, as in Odoo's activity analysis), grouped by type,
  * user, category, resource type, team, branch or period of completion; within the caller's
- * scope (the assignee is the owner; the team and branch are the related opportunity's).
+ * scope by the activities' own rule (ACTIVITY_SCOPE: the record's scope, or assigned to them).
  */
 export class ActivityAnalysisService {
   constructor(private readonly dataSource: DataSource) {}
@@ -69,7 +70,7 @@ export class ActivityAnalysisService {
     if (f.branchIds) where.push(`COALESCE(a.branch_id, o.branch_id) = ANY(${sql.p(f.branchIds, 'text[]')})`);
     if (f.resourceTypes) where.push(`a.resource_type = ANY(${sql.p(f.resourceTypes, 'text[]')})`);
     if (f.categories) where.push(`a.category = ANY(${sql.p(f.categories, 'text[]')})`);
-    where.push(sql.scope(user, { owner: 'a.assignee_id', team: 'o.team_id', branch: 'COALESCE(a.branch_id, o.branch_id)' }));
+    where.push(sql.scopeOrAssigned(user, ACTIVITY_SCOPE));
     const dimCols = dims.map((d, i) => `${SPEC[d].sql.length > 0 ? SPEC[d].sql(sql.p(tz, 'text')) : SPEC[d].sql('')} AS d${i}`);
     const dNames = dims.map((_, i) => `d${i}`);
     const groupingSets = dims.length ? `GROUPING SETS ((${dNames.join(', ')}), ())` : '()';

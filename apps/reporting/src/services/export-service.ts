@@ -198,7 +198,10 @@ export class ExportService {
     return [...BASE_COLUMNS, ...config.exportColumns.map((c): ColumnSpec => ({ header: c.label, width: 16, kind: 'text' }))];
   }
 
-  /** Yields the rows in creation order, in batches (keyset on created_at, id). */
+  /**
+   * Yields the rows in creation order, in batches (keyset on created_at, id). A property column
+   * shows a selection option's label from the record's pipeline, else the stored value.
+   */
   async *rows(user: AuthUser, p: ExportParams, config: FollowUpConfig, batchSize = 2000): AsyncGenerator<Cell[][]> {
     let after: [string, string] | null = null;
     for (;;) {
@@ -214,7 +217,9 @@ export class ExportService {
            COALESCE(st.name, o.stage_name) AS stage, o.status, sp.name AS salesperson, tm.name AS team,
            o.expected_revenue::text AS revenue, o.currency, o.probability::text AS probability, o.expected_closing::text AS closing,
            o.source, COALESCE(lr.name, o.lost_reason_name) AS lost_reason,
-           ARRAY(SELECT o.properties ->> k.key FROM unnest(${keys}) WITH ORDINALITY AS k(key, i) ORDER BY k.i) AS props
+           ARRAY(SELECT COALESCE(ol.name, o.properties ->> k.key) FROM unnest(${keys}) WITH ORDINALITY AS k(key, i)
+             LEFT JOIN reporting.label ol ON ol.kind = 'propertyOption' AND ol.id = o.pipeline_id::text || '/' || k.key || '/' || (o.properties ->> k.key)
+             ORDER BY k.i) AS props
          FROM reporting.opportunity_rm o
          LEFT JOIN reporting.label br ON br.kind = 'branch' AND br.id = o.branch_id
          LEFT JOIN reporting.label st ON st.kind = 'stage' AND st.id = o.stage_id::text

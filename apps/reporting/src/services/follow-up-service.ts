@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import { TOPICS } from '@crm/events';
-import { NOT_FOLLOWED_UP, NO_REASON, type FollowUpConfig } from '../domain/follow-up-config';
+import { NOT_FOLLOWED_UP, NO_REASON, normalizeStatus, statusMatchSql, type FollowUpConfig } from '../domain/follow-up-config';
 import { checkRange } from '../domain/report-filter';
 import type { FollowUpConfigService } from './follow-up-config-service';
 import { newestEventAt } from './freshness';
@@ -63,7 +63,7 @@ export class FollowUpService {
     return `leads AS (
       SELECT o.id, o.branch_id, date_trunc('week', o.created_at AT TIME ZONE ${sql.p(tz, 'text')})::date AS week_start,
         NULLIF(btrim(o.properties ->> ${sql.p(config.customerStatusKey, 'text')}), '') AS cstatus_raw,
-        lower(NULLIF(btrim(o.properties ->> ${sql.p(config.customerStatusKey, 'text')}), '')) AS cstatus,
+        ${statusMatchSql(`o.properties ->> ${sql.p(config.customerStatusKey, 'text')}`)} AS cstatus,
         NULLIF(btrim(o.properties ->> ${sql.p(config.notServicedReasonKey, 'text')}), '') AS reason,
         NULLIF(btrim(o.lost_reason_name), '') AS lost_reason,
         ARRAY[${steps.join(', ')}]::boolean[] AS steps,
@@ -75,8 +75,8 @@ export class FollowUpService {
     const filter = args.filter ?? {};
     const range = checkRange(filter.from, filter.to, 'filter');
     const config = await this.configs.get();
-    const lowerStatuses = config.customerStatuses.map((s) => s.toLowerCase());
-    const lowerReached = config.reachedStatuses.map((s) => s.toLowerCase());
+    const lowerStatuses = config.customerStatuses.map(normalizeStatus);
+    const lowerReached = config.reachedStatuses.map(normalizeStatus);
 
     const counts = new Sql();
     const cteA = this.leadsCte(counts, user, config, filter, range);
@@ -102,7 +102,7 @@ export class FollowUpService {
            reason,
            lost_reason,
            CASE WHEN cstatus IS NOT NULL AND NOT cstatus = ANY(${reasons.p(lowerReached, 'text[]')})
-             THEN COALESCE((SELECT s FROM unnest(${reasons.p(config.customerStatuses, 'text[]')}) s WHERE lower(s) = cstatus LIMIT 1), cstatus_raw) END,
+             THEN COALESCE((SELECT s FROM unnest(${reasons.p(config.customerStatuses, 'text[]')}) s WHERE ${statusMatchSql('s')} = cstatus LIMIT 1), cstatus_raw) END,
            CASE WHEN NOT (true = ANY(steps)) THEN ${reasons.p(NOT_FOLLOWED_UP, 'text')} END,
            ${reasons.p(NO_REASON, 'text')}) AS reason_text
          FROM leads WHERE NOT came) x

@@ -8,6 +8,7 @@ import type { Money } from './opportunity-aggregate';
 import { OPPORTUNITY_SCOPE } from './opportunity-sql';
 import { OPPORTUNITY_REPORT_TOPICS } from './pipeline-analysis-service';
 import { Sql, num } from './sql';
+import { compareStages } from '../domain/stage-order';
 
 export interface BoardCard {
   id: string;
@@ -85,10 +86,7 @@ export class PipelineAsOfService {
         ),
       };
     });
-    columns.sort((a, b) => {
-      if (a.stage.value === null || b.stage.value === null) return a.stage.value === b.stage.value ? 0 : a.stage.value === null ? 1 : -1;
-      return (a.sequence ?? 1e9) - (b.sequence ?? 1e9) || a.stage.label.localeCompare(b.stage.label);
-    });
+    columns.sort((a, b) => compareStages({ ...a.stage, sequence: a.sequence }, { ...b.stage, sequence: b.sequence }));
     return {
       asOf: args.at ?? null,
       date: args.date ?? null,

@@ -1,5 +1,5 @@
 import type { AuthUser } from '@crm/auth';
-import { scopePredicate, type ScopeColumns } from '@crm/auth';
+import { scopeOrAssignedPredicate, scopePredicate, type AssignedScopeColumns, type ScopeColumns } from '@crm/auth';
 
 /** Positional parameters for one SQL statement. */
 export class Sql {
@@ -14,6 +14,11 @@ export class Sql {
   /** The user's record scope as a predicate over `columns` (libs/auth), parameters appended here. */
   scope(user: AuthUser, columns: ScopeColumns): string {
     return `(${scopePredicate(user, columns, this.params)})`;
+  }
+
+  /** The record scope, or assigned to the user inside their branches (activities' rule, libs/auth). */
+  scopeOrAssigned(user: AuthUser, columns: AssignedScopeColumns): string {
+    return `(${scopeOrAssignedPredicate(user, columns, this.params)})`;
   }
 }
 

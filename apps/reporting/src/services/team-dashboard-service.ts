@@ -3,6 +3,7 @@ import type { AuthUser } from '@crm/auth';
 import { TOPICS } from '@crm/events';
 import { isUuid, type Clock } from '@crm/runtime';
 import { badInput } from '@crm/graphql';
+import { ACTIVITY_SCOPE } from './activity-sql';
 import { newestEventAt } from './freshness';
 import type { Money } from './opportunity-aggregate';
 import { OPPORTUNITY_SCOPE } from './opportunity-sql';
@@ -156,7 +157,8 @@ export class TeamDashboardService {
 
   /**
    * Open activities due before today (caller's time zone) on the team's opportunities, or,
-   * for activities on other records, assigned to one of the team's members.
+   * for activities on other records, assigned to one of the team's members — those the
+   * caller may see by the activities' rule (ACTIVITY_SCOPE).
    */
   private async overdueActivities(user: AuthUser, ids: string[], now: Date): Promise<Map<string, number>> {
     const sql = new Sql();
@@ -168,7 +170,7 @@ export class TeamDashboardService {
        LEFT JOIN reporting.opportunity_rm o ON o.id = a.opportunity_id
        WHERE t.id = ANY(${sql.p(ids, 'uuid[]')})
          AND (o.team_id = t.id OR (o.id IS NULL AND a.assignee_id = ANY(t.member_ids)))
-         AND ${sql.scope(user, { owner: 'a.assignee_id', team: 'COALESCE(o.team_id, t.id)', branch: 'COALESCE(a.branch_id, o.branch_id)' })}
+         AND ${sql.scopeOrAssigned(user, ACTIVITY_SCOPE)}
        GROUP BY t.id`,
       sql.params,
     );

@@ -9,6 +9,7 @@ import { OpportunityAggregator, emptyMeasures, type AggregateRow, type GroupKey,
 import { opportunityWhere } from './opportunity-sql';
 import { OPPORTUNITY_REPORT_TOPICS } from './pipeline-analysis-service';
 import { Sql, num } from './sql';
+import { compareStages } from '../domain/stage-order';
 
 export interface WinRateRow {
   key: GroupKey;
@@ -143,7 +144,7 @@ export class WinLossService {
           maxDays: r2(r.max),
         };
       })
-      .sort((a, b) => (a.sequence ?? 1e9) - (b.sequence ?? 1e9) || a.stage.label.localeCompare(b.stage.label));
+      .sort((a, b) => compareStages({ ...a.stage, sequence: a.sequence }, { ...b.stage, sequence: b.sequence }));
   }
 }
 

@@ -34,13 +34,13 @@ export function dealerDataset() {
     ...Object.values(stages).map((s) => event('pipeline', 'stage', 'created', s, '2026-01-01T00:00:00.000Z')),
     ...Object.values(branches).map((b) => event('contacts', 'branch', 'created', b, '2026-01-01T00:00:00.000Z')),
   ];
-  const d1 = lead('LDS/IND01/2603/00001', 'IND01', '2026-03-02', 'TAWIR', { statusCustomer: 'Terhubung', followUp1Date: '2026-03-03', kpbNumber: '2' });
-  const d2 = lead('LDS/IND01/2603/00002', 'IND01', '2026-03-03', 'URYANINGSIH', { statusCustomer: 'Tidak terhubung', followUp1Date: '2026-03-04' });
-  let d3 = lead('LDS/IND01/2603/00003', 'IND01', '2026-03-04', 'DAYAT', { statusCustomer: 'Terhubung', reasonNotServiced: 'Sudah servis di bengkel lain' });
+  const d1 = lead('LDS/IND01/2603/00001', 'IND01', '2026-03-02', 'TAWIR', { customerStatus: 'Terhubung', followUp1: '2026-03-03', kpbNumber: '2' });
+  const d2 = lead('LDS/IND01/2603/00002', 'IND01', '2026-03-03', 'URYANINGSIH', { customerStatus: 'TIDAK_TERHUBUNG', followUp1: '2026-03-04' });
+  let d3 = lead('LDS/IND01/2603/00003', 'IND01', '2026-03-04', 'DAYAT', { customerStatus: 'Terhubung', reasonNotServiced: 'Sudah servis di bengkel lain' });
   const d4 = lead('LDS/IND01/2603/00004', 'IND01', '2026-03-05', 'M. KOSIM', {});
-  const d5 = lead('LDS/IND01/2603/00005', 'IND01', '2026-03-10', 'ANSAR', { statusCustomer: 'REJECTED', followUp1Date: '2026-03-11' });
-  const d6 = lead('LDS/BAN04/2603/00001', 'BAN04', '2026-03-02', 'HENDRA BUDIANA', { statusCustomer: 'Terhubung', followUp1Date: '2026-03-03', followUp2Date: '2026-03-10' });
-  const d7 = lead('LDS/BAN04/2603/00002', 'BAN04', '2026-03-03', 'SUTIA', { statusCustomer: 'Terhubung', followUp1Date: '2026-03-04' });
+  const d5 = lead('LDS/IND01/2603/00005', 'IND01', '2026-03-10', 'ANSAR', { customerStatus: 'REJECTED', followUp1: '2026-03-11' });
+  const d6 = lead('LDS/BAN04/2603/00001', 'BAN04', '2026-03-02', 'HENDRA BUDIANA', { customerStatus: 'Terhubung', followUp1: '2026-03-03', followUp2: '2026-03-10' });
+  const d7 = lead('LDS/BAN04/2603/00002', 'BAN04', '2026-03-03', 'SUTIA', { customerStatus: 'Terhubung', followUp1: '2026-03-04' });
   events.push(...[d1, d2, d3, d4, d5, d6, d7].map((d) => opportunityEvent('created', d)));
   let e: CloudEvent;
   [d3, e] = stageChanged(d3, null, stages.fu1, at('2026-03-05'), null);

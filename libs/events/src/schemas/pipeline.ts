@@ -106,6 +106,8 @@ export const pipelineState: JsonSchema = objectSchema(
     active: { type: 'boolean' },
     templateKey: nullableString,
     propertyDefinitions: { type: 'array', items: { type: 'object' } },
+    /** Added (additive): a lead's required fields and values set by themselves (leadRequiredFields, autoValues). */
+    rules: { type: 'object' },
   },
   ['id', 'teamId', 'name', 'version'],
 );

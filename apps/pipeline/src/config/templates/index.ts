@@ -1,4 +1,5 @@
 import { validateGates, type StageGates } from '../../domain/gates';
+import { validatePipelineRules, type PipelineRules, type PipelineRulesInput } from '../../domain/pipeline-rules';
 import { validatePropertyDefinitions, type PropertyDefinition } from '../../domain/properties';
 import dealer from './dealer-h23-follow-up.json';
 import standard from './standard.json';
@@ -26,6 +27,8 @@ export interface PipelineTemplate {
   propertyDefinitions: PropertyDefinition[];
   stages: TemplateStage[];
   lostReasons: string[];
+  /** Rules for all the pipeline's records (a lead's required fields, values set by themselves). */
+  rules: PipelineRules;
 }
 
 interface RawTemplate {
@@ -43,6 +46,7 @@ interface RawTemplate {
     gates?: Parameters<typeof validateGates>[0];
   }[];
   lostReasons?: string[];
+  rules?: PipelineRulesInput;
 }
 
 /** Validates a template as the configuration mutations would (so a broken file fails loudly). */
@@ -64,6 +68,7 @@ export function loadTemplate(raw: RawTemplate): PipelineTemplate {
       gates: validateGates(s.gates ?? {}, types, `${raw.key}.stages.${i}.gates`),
     })),
     lostReasons: raw.lostReasons ?? [],
+    rules: validatePipelineRules(raw.rules ?? {}, propertyDefinitions, `${raw.key}.rules`),
   };
 }
 
