@@ -509,7 +509,8 @@ describe('reporting through the gateway over real events of every subgraph; rebu
         targetProgress: 0,
         quotations: { count: 2, amount: idr('50000000.00') },
         ordersThisMonth: none,
-        overdueActivities: 0,
+        // Budi's open call on her own deal "Service contract 2027": activities' rule (the record's scope, or assigned to me)
+        overdueActivities: 1,
         unassignedLeads: 1,
       },
     ]);
