@@ -35,8 +35,8 @@ export interface LeadGenerationRules {
 export interface LeadGenerationInput {
   timeZone?: string | null;
   createAs?: string | null;
-  sales?: { daysAhead?: number | null; kpb?: { number?: number | null; dueAfterDays?: number | null; expiresAfterDays?: number | null }[] | null; properties?: Record<string, string> | null } | null;
-  service?: { minDaysSince?: number | null; maxDaysSince?: number | null; properties?: Record<string, string> | null } | null;
+  sales?: { daysAhead?: number | null; kpb?: { number?: number | null; dueAfterDays?: number | null; expiresAfterDays?: number | null }[] | null; properties?: FixedInput } | null;
+  service?: { minDaysSince?: number | null; maxDaysSince?: number | null; properties?: FixedInput } | null;
 }
 
 /** The property keys a generated lead is filled in with (the dealer template's keys). */
@@ -59,9 +59,12 @@ function wholeDays(value: number | null | undefined, field: string, min = 0): nu
   return value;
 }
 
-function fixedProperties(raw: Record<string, string> | null | undefined, definitions: readonly PropertyDefinition[], field: string): Record<string, string> {
+type FixedInput = Record<string, string> | { key: string; value?: string | null }[] | null | undefined;
+
+function fixedProperties(raw: FixedInput, definitions: readonly PropertyDefinition[], field: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw ?? {})) {
+  const entries = Array.isArray(raw) ? raw.map((p) => [p.key, p.value ?? null] as const) : Object.entries(raw ?? {});
+  for (const [key, value] of entries) {
     const def = definitions.find((d) => d.key === key);
     if (!def) throw badInput(`${field}.${key}`, `the pipeline has no property "${key}"`);
     const v = normalizePropertyValue(def, value, `${field}.${key}`);
