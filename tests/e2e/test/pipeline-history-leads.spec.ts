@@ -14,7 +14,7 @@ const IMPORT = `mutation($input: ImportServiceHistoryInput!) {
   importServiceHistory(input: $input) {
     rows created alreadyGenerated notDue failed dryRun ignoredColumns
     errors { line field message code }
-    leads { id number type branchId name contactName phone customer { id } stage { name } team { id } properties { key value } }
+    leads { id number type branchId name contactName phone priority customer { id } stage { name } team { id } properties { key value } }
   }
 }`;
 
@@ -33,7 +33,7 @@ describe('pipeline e2e: leads generated from sales and service history (seed 002
   let customer: { id: string; code: string };
   let file: string;
 
-  const props = (o: any) => Object.fromEntries(o.properties.map((p: any) => [p.key, p.value]));
+  const props = (o: any) => Object.fromEntries(o.properties.filter((p: any) => p.value !== null).map((p: any) => [p.key, p.value]));
   const leadCount = async () => Number((await db.query('SELECT count(*) FROM pipeline.opportunity WHERE pipeline_id = $1', [pipelineId])).rows[0].count);
 
   beforeAll(async () => {
@@ -160,7 +160,9 @@ describe('pipeline e2e: leads generated from sales and service history (seed 002
       name: 'Service reminder – URYANINGSIH',
       customer: null,
       contactName: 'URYANINGSIH',
-      phone: '+6281312995113',
+      phone: '081312995113',
+      // The template's rule: KTP and phone known → priority High.
+      priority: 2,
       stage: { name: 'New' },
     });
     expect(props(service)).toEqual({
@@ -183,7 +185,8 @@ describe('pipeline e2e: leads generated from sales and service history (seed 002
       ids.every((id) => ms.some((m) => m.key === id && m.headers['ce_type'] === 'crm.pipeline.opportunity.created.v1')),
     );
     const created = messages.filter((m) => ids.includes(m.key!)).map((m) => JSON.parse(m.value!));
-    expect(created.map((e) => e.data.state.properties.sourceDocument).sort()).toEqual(['H1/KF41E1693525/KPB3', 'H2/JFK1E1108328/2020-05-02']);
+    expect(created.map((e) => e.state.branchId).sort()).toEqual(['IND01', 'SAM01']);
+    expect(created.map((e) => e.state.properties.sourceDocument).sort()).toEqual(['H1/KF41E1693525/KPB3', 'H2/JFK1E1108328/2020-05-02']);
   });
 
   it('a second import, or an overlapping file, creates nothing twice', async () => {
