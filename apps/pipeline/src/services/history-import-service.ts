@@ -141,9 +141,9 @@ export class HistoryImportService {
     const now = this.clock.now();
     const today = new Map([...zones].map(([id, tz]) => [id, localDate(now, tz)]));
     // A service row of a refused branch still tells that the engine was serviced.
-    const history = [...good, ...parsed.filter((r) => !good.includes(r) && r.kind === 'service' && zones.has(r.branchId))];
-    const due = dueLeads(rules, history, (branch) => today.get(branch)!).filter((d) => good.some((r) => r.line === d.line));
     const byLine = new Map(good.map((r) => [r.line, r]));
+    const history = [...good, ...parsed.filter((r) => !byLine.has(r.line) && r.kind === 'service' && zones.has(r.branchId))];
+    const due = dueLeads(rules, history, (branch) => today.get(branch)!).filter((d) => byLine.has(d.line));
 
     const existing = new Set<string>(
       (await this.dataSource.query('SELECT source_key FROM pipeline.generated_lead WHERE pipeline_id = $1 AND source_key = ANY($2::text[])', [
