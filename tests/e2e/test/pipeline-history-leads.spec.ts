@@ -94,6 +94,34 @@ describe('pipeline e2e: leads generated from sales and service history (seed 002
     await env?.cleanup();
   });
 
+  it('shows the template’s rules and validates new ones as configuration', async () => {
+    const dealer = await admin.data(`query($id: ID!) { pipeline(id: $id) { rules { leadGeneration {
+      timeZone createAs sales { daysAhead kpb { number dueAfterDays expiresAfterDays } properties { key value } } service { minDaysSince maxDaysSince properties { key value } }
+    } } } }`, { id: pipelineId });
+    expect(dealer.pipeline.rules.leadGeneration).toEqual({
+      timeZone: 'Asia/Jakarta',
+      createAs: 'OPPORTUNITY',
+      sales: {
+        daysAhead: 7,
+        kpb: [
+          { number: 1, dueAfterDays: 30, expiresAfterDays: 60 },
+          { number: 2, dueAfterDays: 90, expiresAfterDays: 120 },
+          { number: 3, dueAfterDays: 210, expiresAfterDays: 240 },
+          { number: 4, dueAfterDays: 330, expiresAfterDays: 360 },
+        ],
+        properties: [{ key: 'leadCategory', value: 'H1_TO_H2' }, { key: 'serviceRecommendation', value: 'KPB' }, { key: 'division', value: 'WORKSHOP' }],
+      },
+      service: { minDaysSince: 60, maxDaysSince: 90, properties: [{ key: 'leadCategory', value: 'H2_TO_H2' }, { key: 'serviceRecommendation', value: 'REGULAR' }, { key: 'division', value: 'WORKSHOP' }] },
+    });
+    const update = `mutation($input: UpdatePipelineInput!) { updatePipeline(input: $input) { pipeline { rules { leadGeneration { createAs service { minDaysSince maxDaysSince properties { key value } } } } } } }`;
+    const bad = await admin.request(update, { input: { id: pipelineId, rules: { leadGeneration: { service: { minDaysSince: 90, maxDaysSince: 60 } } } } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.leadGeneration.service.maxDaysSince' });
+    const unknown = await admin.request(update, { input: { id: pipelineId, rules: { leadGeneration: { service: { minDaysSince: 60, maxDaysSince: 90, properties: [{ key: 'nope', value: 'x' }] } } } } });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.leadGeneration.service.properties.nope' });
+    // Nothing changed: the template's rules stand.
+    expect((await admin.data(`query($id: ID!) { pipeline(id: $id) { rules { leadGeneration { sales { daysAhead } } } } }`, { id: pipelineId })).pipeline.rules.leadGeneration.sales.daysAhead).toBe(7);
+  });
+
   it('refuses a whole request naming the field, and changes nothing', async () => {
     const [standard] = (await admin.data(`{ salesTeams { pipelines { id templateKey } } }`)).salesTeams.flatMap((t: any) => t.pipelines).filter((p: any) => p.templateKey !== 'dealer-h23-follow-up');
     const cases: [Record<string, unknown>, string][] = [
