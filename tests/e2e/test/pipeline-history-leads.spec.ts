@@ -109,9 +109,9 @@ describe('pipeline e2e: leads generated from sales and service history (seed 002
           { number: 3, dueAfterDays: 210, expiresAfterDays: 240 },
           { number: 4, dueAfterDays: 330, expiresAfterDays: 360 },
         ],
-        properties: [{ key: 'leadCategory', value: 'H1_TO_H2' }, { key: 'serviceRecommendation', value: 'KPB' }, { key: 'division', value: 'WORKSHOP' }],
+        properties: [{ key: 'division', value: 'WORKSHOP' }, { key: 'leadCategory', value: 'H1_TO_H2' }, { key: 'serviceRecommendation', value: 'KPB' }],
       },
-      service: { minDaysSince: 60, maxDaysSince: 90, properties: [{ key: 'leadCategory', value: 'H2_TO_H2' }, { key: 'serviceRecommendation', value: 'REGULAR' }, { key: 'division', value: 'WORKSHOP' }] },
+      service: { minDaysSince: 60, maxDaysSince: 90, properties: [{ key: 'division', value: 'WORKSHOP' }, { key: 'leadCategory', value: 'H2_TO_H2' }, { key: 'serviceRecommendation', value: 'REGULAR' }] },
     });
     const update = `mutation($input: UpdatePipelineInput!) { updatePipeline(input: $input) { pipeline { rules { leadGeneration { createAs service { minDaysSince maxDaysSince properties { key value } } } } } } }`;
     const bad = await admin.request(update, { input: { id: pipelineId, rules: { leadGeneration: { service: { minDaysSince: 90, maxDaysSince: 60 } } } } });

@@ -9,7 +9,11 @@ import type { HistoryImportResult } from '../services/history-import-service';
 import type { BoardColumnData, StageVisit } from '../services/opportunity-queries';
 
 const up = (s: string) => s.toUpperCase();
-const fixed = (values: Record<string, string>) => Object.entries(values).map(([key, value]) => ({ key, value }));
+/** A rule's fixed values, by key (stored as jsonb, whose key order is its own). */
+const fixed = (values: Record<string, string>) =>
+  Object.entries(values)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => ({ key, value }));
 
 async function reference<T>(ref: { id: string }, ctx: PipelineContext, load: (id: string) => Promise<T | null>): Promise<T | null> {
   requireUser(ctx);
