@@ -64,6 +64,19 @@ describe('contacts through the gateway: the customer master', () => {
     });
   });
 
+  it('shows the dealer’s leads generated from the demo’s sales and service history', async () => {
+    const leads = [];
+    for (const i of [0, 1, 2]) {
+      leads.push((await api.data(`query($id: ID!) { opportunity(id: $id) { name branchId stage { name } } }`, { id: ids[`lead.generated.${i}`] })).opportunity);
+    }
+    expect(ids['lead.generated.3']).toBeUndefined();
+    expect(leads).toEqual([
+      { name: 'KPB 2 service reminder – FENTI ZUMARNI', branchId: 'BEN01', stage: { name: 'New' } },
+      { name: 'KPB 1 service reminder – BUDI SANTOSO', branchId: 'SAM01', stage: { name: 'New' } },
+      { name: 'Service reminder – URYANINGSIH', branchId: 'IND01', stage: { name: 'New' } },
+    ]);
+  });
+
   it('searches "pangestu" and finds "PANGESTU,"', async () => {
     const data = await api.data(`{ contacts(filter: { text: "pangestu" }) { totalCount edges { node { name code } } } }`);
     expect(data.contacts.edges.map((e: any) => e.node)).toEqual([{ name: 'PANGESTU,', code: 'BPA/2004/1720353' }]);

@@ -1,9 +1,9 @@
-import { createReadStream, realpathSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { requireRole, type AuthUser } from '@crm/auth';
+import { csvRecords, importFilePath, type CsvRecord } from '@crm/csv';
 import { badInput, conflict } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
@@ -19,7 +19,6 @@ import { contactEvent } from './contact-events';
 import { loadConfigLists, loadParents, loadWithCompanyChildren, type ConfigLists } from './contact-refs';
 import { SCHEMA, codeSettings } from './contact-service';
 import { CONTACT_SELECT, FIELD_COLUMNS, FIELD_KEYS, contactScope, fieldsOf, rowToContact, type ContactRecord } from './contact-sql';
-import { csvRecords, type CsvRecord } from './import-rows';
 import { returnedRows, type Row } from './sql-util';
 
 export interface ImportRowError {
@@ -129,24 +128,7 @@ export class ImportService {
 
   /** A path inside CONTACTS_IMPORT_DIR, or BAD_USER_INPUT: no other file of the server can be read. */
   importPath(path: string): string {
-    const dir = resolve(this.config.importDir);
-    const full = resolve(dir, path);
-    let real: string;
-    try {
-      real = realpathSync(full);
-      if (!statSync(real).isFile()) throw new Error('not a file');
-    } catch {
-      throw badInput('path', `${path} is not a file of the import directory`);
-    }
-    const realDir = (() => {
-      try {
-        return realpathSync(dir);
-      } catch {
-        return dir;
-      }
-    })();
-    if (!real.startsWith(realDir + sep)) throw badInput('path', `${path} is outside the import directory`);
-    return real;
+    return importFilePath(this.config.importDir, path);
   }
 
   async importStream(stream: Readable, options: ImportOptions): Promise<ImportResult> {

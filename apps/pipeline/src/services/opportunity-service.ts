@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendToOutbox } from '@crm/messaging';
 import { GraphQLError } from 'graphql';
-import { canSee, requireRole, requireUser, resolveBranch } from '@crm/auth';
+import { canSee, requireRole, requireUser, resolveBranch, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -255,7 +255,7 @@ export class OpportunityService {
    * filled (not over what the change names, nor what the stage locks), then a lead's required
    * fields (src/domain/pipeline-rules.ts).
    */
-  private async applyPipelineRules(ws: Workspace, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>): Promise<void> {
+  private async applyPipelineRules(ws: Workspace, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>, complete = true): Promise<void> {
     const pipeline = await ws.pipeline(o.pipelineId);
     if (!pipeline) return;
     const stage = await ws.stage(o.pipelineId, o.stageId);
@@ -267,7 +267,7 @@ export class OpportunityService {
       else if (field === 'priority') o.priority = Number(value);
       changed.add(field);
     }
-    if (o.type === 'lead') assertLeadComplete(pipeline.rules, (f) => readField(o, f));
+    if (o.type === 'lead' && complete) assertLeadComplete(pipeline.rules, (f) => readField(o, f));
   }
 
   /** Stage gates: fields locked in the (current or target) stage, fields required to be in it. */
@@ -347,7 +347,24 @@ export class OpportunityService {
     return this.run(ctx, (ws) => this.createIn(ws, fields, fields.type ?? type));
   }
 
-  private async createIn(ws: Workspace, fields: OpportunityFields, type: lifecycle.OpportunityType): Promise<Opportunity> {
+  /**
+   * Leads generated from sales and service history (src/services/history-import-service.ts),
+   * in one transaction per batch: `work` creates each with `create`. They are created as the
+   * system creates them: the lead form's required fields (and the first stage's) are for the
+   * branch to fill in before its next save, as Odoo's generated leads wait for their Pekerjaan.
+   */
+  async generate<T>(
+    user: AuthUser,
+    traceparent: string | undefined,
+    work: (create: (fields: OpportunityFields, type: lifecycle.OpportunityType) => Promise<Opportunity>, manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inTransaction(this.dataSource, { now: this.clock.now(), user, traceparent }, (tx: Tx) => {
+      const ws = new Workspace(tx, this.scoring, this.cache);
+      return work((fields, type) => this.createIn(ws, fields, type, true), tx.manager);
+    });
+  }
+
+  private async createIn(ws: Workspace, fields: OpportunityFields, type: lifecycle.OpportunityType, generated = false): Promise<Opportunity> {
     const { tx } = ws;
     const salespersonId = fields.salespersonId !== undefined ? fields.salespersonId : tx.user.id;
     const { team, pipeline, stage } = await this.resolvePlacement(ws, fields, salespersonId, type);
@@ -404,12 +421,12 @@ export class OpportunityService {
     }
     const changed = await this.applyFields(ws, o, rest);
     const named = new Set(namedFields(rest));
-    await this.applyPipelineRules(ws, o, new Set([...changed, ...named]), named);
+    await this.applyPipelineRules(ws, o, new Set([...changed, ...named]), named, !generated);
     if (stage) {
       await this.enterStage(ws, o, stage, { top: true });
       if (stage.isWon) Object.assign(o, lifecycle.move(o, true, tx.now));
       await this.applyComputedDefaults(ws, o, changed, new Set(changed));
-      await this.checkGates(ws, o, []);
+      if (!generated) await this.checkGates(ws, o, []);
     }
     o.number = await nextNumber(ws, o.branchId);
     await this.settle(ws, o, true);
