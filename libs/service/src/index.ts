@@ -4,3 +4,4 @@ export * from './main';
 export * from './newest-first';
 export * from './admission';
 export * from './denied-attempts';
+export * from './import-cli';
