@@ -41,6 +41,16 @@ describe('contact rules', () => {
     expect(c).toMatchObject({ kind: 'person', name: 'Pepper Potts', branchId: 'SAM01', phone: '+49301234567', phoneEntered: '030 1234567', tagIds: [VIP] });
   });
 
+  it('reads national phone numbers with the branch’s default country when neither the contact nor its parent has one', () => {
+    const kl = { ...refs, branches: new Map([...refs.branches, ['KUL01', { id: 'KUL01', active: true, defaultPhoneCountry: 'MY' }]]) };
+    const malaysian = resolveContact(SELF, null, { name: 'Ahmad', branchId: 'KUL01', mobile: '012-345 6789' }, kl, admin);
+    expect(malaysian).toMatchObject({ mobile: '+60123456789', mobileEntered: '012-345 6789' });
+    // Without a branch: the configured default (Indonesia in the dealer demo).
+    expect(resolveContact(SELF, null, { name: 'Budi', mobile: '0852-9423-3849' }, refs, admin).mobile).toBe('+6285294233849');
+    // The contact's own country wins over the branch's.
+    expect(resolveContact(SELF, null, { name: 'Hans', branchId: 'KUL01', countryCode: 'DE', phone: '030 1234567' }, kl, admin).phone).toBe('+49301234567');
+  });
+
   it('gives a new child its parent’s branch', () => {
     expect(resolveContact(SELF, null, { name: 'Invoices', parentId: ACME, addressType: 'invoice' }, refs, admin).branchId).toBe('SAM01');
     expect(resolveContact(SELF, null, { name: 'Elsewhere', parentId: ACME, branchId: 'OLD01' }, { ...refs, branches: new Map([...refs.branches, ['OLD01', { id: 'OLD01', active: true, defaultPhoneCountry: 'ID' }]]) }, admin).branchId).toBe('OLD01');
