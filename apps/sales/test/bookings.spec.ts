@@ -222,6 +222,12 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
       state: 'CANCELLED',
       version: 3,
     });
+    const lifecycle = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.booking`, (ms) => ms.filter((m) => m.key === second.id).length === 3);
+    expect(lifecycle.filter((m) => m.key === second.id).map((m) => [m.headers['ce_type'], JSON.parse(m.value!).state.state])).toEqual([
+      ['crm.sales.booking.created.v1', 'draft'],
+      ['crm.sales.booking.posted.v1', 'posted'],
+      ['crm.sales.booking.cancelled.v1', 'cancelled'],
+    ]);
     const headOffice = stack.client(await testToken({ role: 'admin' }));
     const before = await counts();
     const unknown = await headOffice.request(CREATE, { input: { ...base, opportunityId: won, branchId: 'SAM01' } });

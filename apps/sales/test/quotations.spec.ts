@@ -327,6 +327,13 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
     await admin.data(CANCEL, { input: { id: third.id } });
     const cannot = await admin.request(CONFIRM, { input: { id: third.id } });
     expect(cannot.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: 'cannot confirm a cancelled quotation' });
+    const lifecycle = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.quotation`, (ms) => ms.filter((m) => m.key === third.id).length === 4);
+    expect(lifecycle.filter((m) => m.key === third.id).map((m) => [m.headers['ce_type'], JSON.parse(m.value!).state.state])).toEqual([
+      ['crm.sales.quotation.created.v1', 'draft'],
+      ['crm.sales.quotation.cancelled.v1', 'cancelled'],
+      ['crm.sales.quotation.updated.v1', 'draft'],
+      ['crm.sales.quotation.cancelled.v1', 'cancelled'],
+    ]);
 
     const others = Array.from({ length: 9 }, () => newId());
     const dataSource = stack.subgraph('sales').deps.dataSource;
