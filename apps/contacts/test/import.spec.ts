@@ -131,4 +131,68 @@ describe('CSV import', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await footprint(db)).toEqual(before);
   });
+  describe('upload: POST /imports/contacts with the file as the body', () => {
+    const upload = async (body: string, options: { token?: string | null; query?: string; method?: string; contentType?: string } = {}) => {
+      const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/csv; charset=utf-8' };
+      const token = options.token === undefined ? await testToken() : options.token;
+      if (token) headers['authorization'] = `Bearer ${token}`;
+      const url = new URL(`/imports/contacts${options.query ?? ''}`, stack.subgraph('contacts').url);
+      const response = await fetch(url, { method: options.method ?? 'POST', headers, body: options.method === 'GET' ? undefined : body });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    // Larger than a GraphQL request may be (BODY_LIMIT_BYTES, 1 MB): 9,000 rows, two of them bad.
+    const rows = Array.from({ length: 9000 }, (_, i) =>
+      i === 100 ? `UPLOADED ${i},not-an-email,,${'x'.repeat(90)}` : i === 8999 ? `UPLOADED ${i},,12,${'x'.repeat(90)}` : `UPLOADED ${i},u${i}@example.co.id,0812${String(10000000 + i)},${'x'.repeat(90)}`,
+    );
+    const big = ['name,email,mobile,notes', ...rows].join('\n');
+
+    it('is needed: the same file as GraphQL text is refused for its size', async () => {
+      expect(Buffer.byteLength(big)).toBeGreaterThan(1_000_000);
+      const response = await fetch(stack.subgraph('contacts').url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}` },
+        body: JSON.stringify({ query: IMPORT, variables: { input: { csv: big } } }),
+      });
+      expect(response.status).toBe(413);
+    });
+
+    it('checks a dry run and writes nothing', async () => {
+      await stack.subgraph('contacts').deniedAttempts.flush(); // earlier tests' refusals, written in the background
+      const before = await footprint(db);
+      const result = await upload(big, { query: '?dryRun=true' });
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ rows: 9000, created: 8998, failed: 2, dryRun: true });
+      expect(await footprint(db)).toEqual(before);
+    });
+
+    it('imports every good row of a file of any size, reports the bad ones, and is idempotent', async () => {
+      const before = await footprint(db);
+      const result = await upload(big);
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ rows: 9000, created: 8998, updated: 0, failed: 2, dryRun: false, ignoredColumns: [] });
+      expect(result.body.errors.map((e: any) => [e.line, e.field])).toEqual([
+        [102, 'email'],
+        [9001, 'mobile'],
+      ]);
+      const after = await footprint(db);
+      expect(after.contacts - before.contacts).toBe(8998);
+      expect(after.events - before.events).toBe(8998);
+      const again = await upload(big);
+      expect(again.body).toMatchObject({ rows: 9000, created: 0, updated: 0, unchanged: 8998, failed: 2 });
+      expect(await footprint(db)).toEqual(after);
+    });
+
+    it('refuses callers without a token or the right, other methods and multipart forms, writing nothing', async () => {
+      const before = await footprint(db);
+      const csv = 'name\nNOBODY\n';
+      expect(await upload(csv, { token: null })).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+      expect(await upload(csv, { token: 'not-a-jwt' })).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+      expect(await upload(csv, { token: await testToken({ role: 'user_own' }) })).toMatchObject({ status: 403, body: { errors: [{ extensions: { code: 'FORBIDDEN' } }] } });
+      expect((await upload(csv, { method: 'GET' })).status).toBe(405);
+      expect((await upload(csv, { contentType: 'multipart/form-data; boundary=x' })).status).toBe(415);
+      expect(await upload('email\nx@y.co\n')).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_USER_INPUT', field: 'csv' } }] } });
+      expect(await upload(csv, { query: '?dryRun=maybe' })).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_USER_INPUT', field: 'dryRun' } }] } });
+      expect(await footprint(db)).toEqual(before);
+    });
+  });
 });
