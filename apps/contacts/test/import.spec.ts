@@ -105,6 +105,19 @@ describe('CSV import', () => {
     expect(updated.find((e) => e.state.name === 'PANGESTU,').changes).toEqual({ city: { from: null, to: 'Bandung' } });
   });
 
+  it('names the salesperson by login, name or id; an unknown one is a bad row', async () => {
+    const sari = (await api.data(`mutation { createUser(input: { login: "sari@dayamotor.co.id", name: "Sari Wulandari" }) { user { id } } }`)).createUser.user.id;
+    const csv = ['name,salesperson', 'CUSTOMER BY LOGIN,SARI@dayamotor.co.id', 'CUSTOMER BY NAME,sari wulandari', `CUSTOMER BY ID,${sari}`, 'CUSTOMER OF NOBODY,Nobody Here'].join('\n');
+    const data = await api.data(IMPORT, { input: { csv } });
+    expect(data.importContacts).toMatchObject({ created: 3, failed: 1, errors: [{ line: 5, field: 'salesperson' }] });
+    const { rows } = await db.query(`SELECT name, salesperson_id FROM contacts.contact WHERE name LIKE 'CUSTOMER %' ORDER BY name`);
+    expect(rows).toEqual([
+      { name: 'CUSTOMER BY ID', salesperson_id: sari },
+      { name: 'CUSTOMER BY LOGIN', salesperson_id: sari },
+      { name: 'CUSTOMER BY NAME', salesperson_id: sari },
+    ]);
+  });
+
   it('reads a file of the import directory for administrators only', async () => {
     writeFileSync(join(importDir, 'customers.csv'), 'name,email\nFENTI ZUMARNI,fenti@example.co.id\n');
     const data = await api.data(IMPORT, { input: { path: 'customers.csv' } });

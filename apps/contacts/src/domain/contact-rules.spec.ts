@@ -8,6 +8,8 @@ const PEPPER = '01934d6e-0000-7000-8000-00000000000b';
 const SELF = '01934d6e-0000-7000-8000-00000000000c';
 const OJEK = '01934d6e-0000-7000-8000-0000000000f1';
 const VIP = '01934d6e-0000-7000-8000-0000000000e1';
+const RINA = '01934d6e-0000-7000-8000-0000000000c1';
+const GONE = '01934d6e-0000-7000-8000-0000000000c2';
 
 const refs: ContactRefs = {
   parents: new Map([
@@ -20,6 +22,10 @@ const refs: ContactRefs = {
   ]),
   occupations: new Map([[OJEK, { id: OJEK, name: 'Ojek', active: true }]]),
   tags: new Map([[VIP, { id: VIP, name: 'VIP', active: true }]]),
+  users: new Map([
+    [RINA, { id: RINA, name: 'Rina', active: true }],
+    [GONE, { id: GONE, name: 'Former Sales', active: false }],
+  ]),
   withCompanyChildren: new Set([SELF]),
   defaultCountry: 'ID',
 };
@@ -49,6 +55,15 @@ describe('contact rules', () => {
     expect(resolveContact(SELF, null, { name: 'Budi', mobile: '0852-9423-3849' }, refs, admin).mobile).toBe('+6285294233849');
     // The contact's own country wins over the branch's.
     expect(resolveContact(SELF, null, { name: 'Hans', branchId: 'KUL01', countryCode: 'DE', phone: '030 1234567' }, kl, admin).phone).toBe('+49301234567');
+  });
+
+  it('takes a salesperson from the user directory only, and keeps one who was deactivated since', () => {
+    expect(resolveContact(SELF, null, { name: 'Budi', salespersonId: RINA }, refs, admin).salespersonId).toBe(RINA);
+    expect(error(() => resolveContact(SELF, null, { name: 'Budi', salespersonId: '01934d6e-0000-7000-8000-0000000000c9' }, refs, admin))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'salespersonId' });
+    expect(error(() => resolveContact(SELF, null, { name: 'Budi', salespersonId: GONE }, refs, admin))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'salespersonId' });
+    const assigned = { ...EMPTY_CONTACT, name: 'Budi', salespersonId: GONE } as ContactFields;
+    expect(resolveContact(SELF, assigned, { salespersonId: GONE, city: 'Bandung' }, refs, admin)).toMatchObject({ salespersonId: GONE, city: 'Bandung' });
+    expect(resolveContact(SELF, assigned, { salespersonId: null }, refs, admin).salespersonId).toBeNull();
   });
 
   it('gives a new child its parent’s branch', () => {

@@ -9,16 +9,19 @@ export interface ConfigLists {
   branches: Map<string, BranchInfo & { customerCodePrefix: string; timeZone: string }>;
   occupations: Map<string, NamedInfo>;
   tags: Map<string, NamedInfo>;
+  /** The user directory: salespeople by id, and by login and lower-case name for imports. */
+  users: Map<string, NamedInfo & { login: string }>;
 }
 
 /**
- * Branches, occupations and tags: small configuration tables, read whole (3 queries, one after
+ * Branches, occupations, tags and users: small tables, read whole (4 queries, one after
  * the other: a transaction's manager has one connection, which runs one query at a time).
  */
 export async function loadConfigLists(manager: EntityManager): Promise<ConfigLists> {
   const branches = await manager.query(`SELECT id, active, default_phone_country, customer_code_prefix, time_zone FROM contacts.branch`);
   const occupations = await manager.query(`SELECT id, name, active FROM contacts.occupation`);
   const tags = await manager.query(`SELECT id, name, active FROM contacts.tag`);
+  const users = await manager.query(`SELECT id, name, login, active FROM contacts.user_account`);
   return {
     branches: new Map(
       branches.map((b: Row) => [
@@ -28,6 +31,7 @@ export async function loadConfigLists(manager: EntityManager): Promise<ConfigLis
     ),
     occupations: new Map(occupations.map((o: Row) => [o.id, { id: o.id, name: o.name, active: o.active }])),
     tags: new Map(tags.map((t: Row) => [t.id, { id: t.id, name: t.name, active: t.active }])),
+    users: new Map(users.map((u: Row) => [u.id, { id: u.id, name: u.name, login: u.login, active: u.active }])),
   };
 }
 

@@ -60,6 +60,20 @@ interface Pending {
   changes: Record<string, { from: unknown; to: unknown }>;
 }
 
+/** The salesperson column names a user by id, login or name (a name two users share is not a key). */
+function salespersonKeys(users: { id: string; name: string; login: string }[]): Map<string, string> {
+  const keys = new Map<string, string>();
+  const names = new Map<string, string[]>();
+  for (const u of users) {
+    keys.set(u.id.toLowerCase(), u.id);
+    keys.set(u.login.toLowerCase(), u.id);
+    const name = u.name.trim().toLowerCase();
+    names.set(name, [...(names.get(name) ?? []), u.id]);
+  }
+  for (const [name, ids] of names) if (ids.length === 1 && !keys.has(name)) keys.set(name, ids[0]!);
+  return keys;
+}
+
 /** What one import remembers across its batches. */
 interface ImportState {
   options: ImportOptions;
@@ -67,6 +81,8 @@ interface ImportState {
   lists: ConfigLists;
   occupationByName: Map<string, string>;
   tagByName: Map<string, string>;
+  /** Salespeople by id, login or (when unique) lower-case name. */
+  userByKey: Map<string, string>;
   /** Contacts of this file that have a code, for later rows' parentCode. */
   fileParents: Map<string, ParentInfo>;
   result: ImportResult;
@@ -171,6 +187,7 @@ export class ImportService {
         lists,
         occupationByName: new Map([...lists.occupations.values()].filter((o) => o.active).map((o) => [o.name.toLowerCase(), o.id])),
         tagByName: new Map([...lists.tags.values()].filter((t) => t.active).map((t) => [t.name.toLowerCase(), t.id])),
+        userByKey: salespersonKeys([...lists.users.values()]),
         fileParents: new Map(),
         result,
         now: this.clock.now(),
@@ -250,6 +267,12 @@ export class ImportService {
             ids.push(id);
           }
           input.tagIds = ids;
+          break;
+        }
+        case 'salespersonId': {
+          const id = state.userByKey.get(value.toLowerCase());
+          if (!id) throw new RowError(state.columns.headers.salespersonId!, `unknown user "${value}" (give the login, the name or the id)`);
+          input.salespersonId = id;
           break;
         }
         case 'code':
