@@ -36,6 +36,7 @@ describe('CSV import', () => {
 
   beforeAll(async () => {
     process.env['CONTACTS_IMPORT_DIR'] = importDir;
+    process.env['CONTACTS_UPLOAD_LIMIT_BYTES'] = '2000000';
     env = await createTestEnv('import');
     stack = await startStack({ env, modules: [contactsModule] });
     api = stack.client(await testToken());
@@ -47,6 +48,7 @@ describe('CSV import', () => {
 
   afterAll(async () => {
     delete process.env['CONTACTS_IMPORT_DIR'];
+    delete process.env['CONTACTS_UPLOAD_LIMIT_BYTES'];
     await db?.end();
     await stack?.stop();
     await env?.cleanup();
@@ -139,6 +141,7 @@ describe('CSV import', () => {
     [{ csv: 'a,b', path: 'x.csv' }, 'path'],
     [{ csv: 'email,phone\nx@y.co,\n' }, 'csv'],
   ])('refuses %j as a whole (BAD_USER_INPUT on %s)', async (input, field) => {
+    await stack.subgraph('contacts').deniedAttempts.flush(); // earlier tests' refusals are written in the background
     const before = await footprint(db);
     const result = await api.request(IMPORT, { input });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -205,6 +208,16 @@ describe('CSV import', () => {
       expect((await upload(csv, { contentType: 'multipart/form-data; boundary=x' })).status).toBe(415);
       expect(await upload('email\nx@y.co\n')).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_USER_INPUT', field: 'csv' } }] } });
       expect(await upload(csv, { query: '?dryRun=maybe' })).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_USER_INPUT', field: 'dryRun' } }] } });
+      // Larger than CONTACTS_UPLOAD_LIMIT_BYTES (2 MB here): refused before a row is written.
+      expect(await upload(`${big}\n${big.split('\n').slice(1).join('\n')}`)).toMatchObject({ status: 413, body: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 2000000 } }] } });
+      // Without a Content-Length the size cannot be checked first.
+      const chunked = await fetch(new URL('/imports/contacts', stack.subgraph('contacts').url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await testToken()}`, 'content-type': 'text/csv' },
+        body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(csv)), c.close()) }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(411);
       expect(await footprint(db)).toEqual(before);
     });
   });

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream';
 import { SERVICE_TOKEN_HEADER, authFromHeader, type ServiceTokenSource } from '@crm/auth';
 import type { Logger } from '@crm/runtime';
 import { childTraceparent, traceparentOf, type HttpRoute } from '@crm/service';
@@ -70,9 +71,7 @@ export function uploadProxyRoute(options: UploadProxyOptions): HttpRoute {
               'cache-control': 'no-store',
               ...(response.headers['allow'] ? { allow: response.headers['allow'] } : {}),
             });
-            response.pipe(res);
-            response.on('end', resolve);
-            response.on('error', () => resolve());
+            pipeline(response, res, () => resolve());
           },
         );
         upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
@@ -82,7 +81,10 @@ export function uploadProxyRoute(options: UploadProxyOptions): HttpRoute {
           else res.end();
           resolve();
         });
-        req.pipe(upstream);
+        // A client that goes away mid-upload aborts the request to the subgraph too.
+        pipeline(req, upstream, (error) => {
+          if (error) upstream.destroy(error);
+        });
       });
     },
   };

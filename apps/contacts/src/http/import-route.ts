@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import { authFromHeader, requireRole } from '@crm/auth';
 import type { Logger } from '@crm/runtime';
@@ -20,7 +20,7 @@ function refuse(res: ServerResponse, code: string, message: string, extensions: 
   answer(res, STATUS[code] ?? 400, { errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
-/** Passes the body through, failing once it is larger than `limit` bytes. */
+/** Passes the body through, failing once it is larger than `limit` bytes (a Content-Length that lied). */
 class SizeLimit extends Transform {
   private size = 0;
   constructor(private readonly limit: number) {
@@ -60,13 +60,21 @@ export function importRoute(imports: ImportService, logger: Logger): HttpRoute {
       if (dryRunParam !== null && !['true', 'false', '1', '0'].includes(dryRunParam)) {
         return refuse(res, 'BAD_USER_INPUT', 'dryRun is true or false', { field: 'dryRun' });
       }
+      let body: Transform | undefined;
       try {
         const auth = await authFromHeader(req.headers['authorization']);
         const user = requireRole(auth, ['admin', 'user_all']);
-        const declared = Number(req.headers['content-length'] ?? 0);
+        // The size is checked before a row is written: rows are committed batch by batch, so a
+        // file refused half-way would be half imported.
+        if (req.headers['content-length'] === undefined) {
+          return void answer(res, 411, { errors: [{ message: 'send the file with a Content-Length', extensions: { code: 'LENGTH_REQUIRED' } }] });
+        }
+        const declared = Number(req.headers['content-length']);
         if (declared > limit) throw new GraphQLError(`the file is larger than ${limit} bytes`, { extensions: { code: 'PAYLOAD_TOO_LARGE', limit } });
         const traceparent = traceparentOf(req);
-        const result = await imports.importStream(req.pipe(new SizeLimit(limit)), {
+        // pipeline: a client that goes away mid-upload ends the import with an error (no stream waits forever).
+        body = pipeline(req, new SizeLimit(limit), () => undefined);
+        const result = await imports.importStream(body, {
           user,
           dryRun: dryRunParam === 'true' || dryRunParam === '1',
           ...(traceparent ? { traceparent } : {}),
@@ -74,6 +82,8 @@ export function importRoute(imports: ImportService, logger: Logger): HttpRoute {
         logger.info({ rows: result.rows, created: result.created, updated: result.updated, failed: result.failed, dryRun: result.dryRun, userId: user.id }, 'contacts uploaded');
         answer(res, 200, result);
       } catch (error) {
+        // Whatever the client still sends is read and dropped, so that it gets to read the answer.
+        (body ?? req).resume();
         const code = error instanceof GraphQLError ? error.extensions['code'] : undefined;
         if (typeof code === 'string' && code in STATUS) {
           const { code: _code, ...extensions } = (error as GraphQLError).extensions;

@@ -9,19 +9,18 @@ export interface ConfigLists {
   branches: Map<string, BranchInfo & { customerCodePrefix: string; timeZone: string }>;
   occupations: Map<string, NamedInfo>;
   tags: Map<string, NamedInfo>;
-  /** The user directory: salespeople by id, and by login and lower-case name for imports. */
-  users: Map<string, NamedInfo & { login: string }>;
 }
 
+export type UserInfo = NamedInfo & { login: string };
+
 /**
- * Branches, occupations, tags and users: small tables, read whole (4 queries, one after
+ * Branches, occupations and tags: small configuration tables, read whole (3 queries, one after
  * the other: a transaction's manager has one connection, which runs one query at a time).
  */
 export async function loadConfigLists(manager: EntityManager): Promise<ConfigLists> {
   const branches = await manager.query(`SELECT id, active, default_phone_country, customer_code_prefix, time_zone FROM contacts.branch`);
   const occupations = await manager.query(`SELECT id, name, active FROM contacts.occupation`);
   const tags = await manager.query(`SELECT id, name, active FROM contacts.tag`);
-  const users = await manager.query(`SELECT id, name, login, active FROM contacts.user_account`);
   return {
     branches: new Map(
       branches.map((b: Row) => [
@@ -31,8 +30,17 @@ export async function loadConfigLists(manager: EntityManager): Promise<ConfigLis
     ),
     occupations: new Map(occupations.map((o: Row) => [o.id, { id: o.id, name: o.name, active: o.active }])),
     tags: new Map(tags.map((t: Row) => [t.id, { id: t.id, name: t.name, active: t.active }])),
-    users: new Map(users.map((u: Row) => [u.id, { id: u.id, name: u.name, login: u.login, active: u.active }])),
   };
+}
+
+/** Users of the directory (salespeople): those of `ids`, or all of them when `ids` is omitted (imports). */
+export async function loadUsers(manager: EntityManager, ids?: (string | null | undefined)[]): Promise<Map<string, UserInfo>> {
+  const wanted = ids && [...new Set(ids.filter((id): id is string => isUuid(id)).map((id) => id.toLowerCase()))];
+  if (wanted && wanted.length === 0) return new Map();
+  const rows = wanted
+    ? await manager.query(`SELECT id, name, login, active FROM contacts.user_account WHERE id = ANY($1::uuid[])`, [wanted])
+    : await manager.query(`SELECT id, name, login, active FROM contacts.user_account`);
+  return new Map(rows.map((u: Row) => [u.id, { id: u.id, name: u.name, login: u.login, active: u.active }]));
 }
 
 /** The parents a user may see, each with its lineage (itself and everything above it), in one query. */
@@ -71,10 +79,12 @@ export async function loadRefs(
   defaultCountry: string,
   parentIds: (string | null | undefined)[],
   selfIds: string[],
+  salespersonIds: (string | null | undefined)[] = [],
   lists?: ConfigLists,
 ): Promise<ContactRefs & ConfigLists> {
   const config = lists ?? (await loadConfigLists(manager));
   const parents = await loadParents(manager, user, parentIds);
   const withCompanyChildren = await loadWithCompanyChildren(manager, selfIds);
-  return { ...config, parents, withCompanyChildren, defaultCountry };
+  const users = await loadUsers(manager, salespersonIds);
+  return { ...config, parents, withCompanyChildren, users, defaultCountry };
 }

@@ -16,7 +16,7 @@ import { cleanNationalId } from '../domain/national-id';
 import { advancePastCodes, nextCustomerCodes } from './code-sequence';
 import type { ContactsConfig } from './config';
 import { contactEvent } from './contact-events';
-import { loadConfigLists, loadParents, loadWithCompanyChildren, type ConfigLists } from './contact-refs';
+import { loadConfigLists, loadParents, loadUsers, loadWithCompanyChildren, type ConfigLists, type UserInfo } from './contact-refs';
 import { SCHEMA, codeSettings } from './contact-service';
 import { CONTACT_SELECT, FIELD_COLUMNS, FIELD_KEYS, contactScope, fieldsOf, rowToContact, type ContactRecord } from './contact-sql';
 import { csvRecords, type CsvRecord } from './import-rows';
@@ -81,7 +81,8 @@ interface ImportState {
   lists: ConfigLists;
   occupationByName: Map<string, string>;
   tagByName: Map<string, string>;
-  /** Salespeople by id, login or (when unique) lower-case name. */
+  /** The user directory, read once; salespeople by id, login or (when unique) lower-case name. */
+  users: Map<string, UserInfo>;
   userByKey: Map<string, string>;
   /** Contacts of this file that have a code, for later rows' parentCode. */
   fileParents: Map<string, ParentInfo>;
@@ -181,13 +182,15 @@ export class ImportService {
 
     const run = async (manager: EntityManager | null) => {
       const lists = await loadConfigLists(manager ?? this.dataSource.manager);
+      const users = await loadUsers(manager ?? this.dataSource.manager);
       const state: ImportState = {
         options,
         columns,
         lists,
         occupationByName: new Map([...lists.occupations.values()].filter((o) => o.active).map((o) => [o.name.toLowerCase(), o.id])),
         tagByName: new Map([...lists.tags.values()].filter((t) => t.active).map((t) => [t.name.toLowerCase(), t.id])),
-        userByKey: salespersonKeys([...lists.users.values()]),
+        users,
+        userByKey: salespersonKeys([...users.values()]),
         fileParents: new Map(),
         result,
         now: this.clock.now(),
@@ -365,7 +368,7 @@ export class ImportService {
     const withCompanyChildren = await loadWithCompanyChildren(manager, found.map((r) => r['id'] as string));
     const parents = new Map<string, ParentInfo>(loadedParents);
     for (const info of state.fileParents.values()) parents.set(info.id, info);
-    const refs: ContactRefs = { ...state.lists, parents, withCompanyChildren, defaultCountry: this.config.defaultCountry };
+    const refs: ContactRefs = { ...state.lists, users: state.users, parents, withCompanyChildren, defaultCountry: this.config.defaultCountry };
 
     const pending = new Map<string, Pending>();
     const pendingByCode = new Map<string, string>();
