@@ -9,7 +9,7 @@ import type { ImportService } from '../services/import-service';
 
 export const IMPORT_ROUTE = '/imports/contacts';
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, PAYLOAD_TOO_LARGE: 413 };
+const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, PAYLOAD_TOO_LARGE: 413 };
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -39,7 +39,7 @@ class SizeLimit extends Transform {
  * is capped at BODY_LIMIT_BYTES, about 6,000 rows). The file is streamed into the same import as
  * the mutation and the CLI (rows in batches, every bad row reported, idempotent, events through
  * the outbox); the answer is the mutation's payload as JSON. No row cap: the size limit,
- * CONTACTS_UPLOAD_LIMIT_BYTES (default 1 GiB), only guards the disk of the request.
+ * CONTACTS_UPLOAD_LIMIT_BYTES (default 1 GiB), only guards the server against a runaway request.
  */
 export function importRoute(imports: ImportService, logger: Logger): HttpRoute {
   const limit = envInt('CONTACTS_UPLOAD_LIMIT_BYTES', 1024 * 1024 * 1024);
