@@ -251,6 +251,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             deniedAttempts.recorder.record({ code: 'UNAUTHENTICATED', message, clientIp: clientIpOf(req, hardening.trustProxy), requestId: randomUUID() }),
           timeoutMs: envInt('GATEWAY_UPLOAD_TIMEOUT_MS', 300_000),
           logger,
+          ...(limiter
+            ? {
+                admit: (key: string) => {
+                  const decision = limiter.take(key);
+                  if (!decision.allowed) rejected.inc({ code: 'RATE_LIMITED' });
+                  return decision;
+                },
+              }
+            : {}),
         }),
       ];
     }),

@@ -29,6 +29,8 @@ export interface UploadProxyOptions {
   onUnauthenticated: (req: IncomingMessage, message: string) => void;
   timeoutMs: number;
   logger: Logger;
+  /** The gateway's rate limiter, counting uploads like GraphQL requests (per user). */
+  admit?: (key: string) => { allowed: boolean; retryAfterSeconds: number };
 }
 
 /**
@@ -52,6 +54,16 @@ export function uploadProxyRoute(options: UploadProxyOptions): HttpRoute {
         return answer(res, 401, 'UNAUTHENTICATED', (error as Error).message);
       }
       if (!user) return answer(res, 401, 'UNAUTHENTICATED', 'a bearer token is required');
+      const decision = options.admit?.(`user:${user.id}`);
+      if (decision && !decision.allowed) {
+        res.setHeader('retry-after', String(decision.retryAfterSeconds));
+        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+        return void res.end(
+          JSON.stringify({
+            errors: [{ message: `too many requests: try again in ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds } }],
+          }),
+        );
+      }
       const headers: Record<string, string> = {
         authorization: req.headers['authorization']!,
         [SERVICE_TOKEN_HEADER]: `Bearer ${await options.serviceToken.token()}`,
