@@ -42,7 +42,7 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
       resolvers: mergeResolvers(resolvers, userResolvers),
       consumers: [leadEditsConsumer(deps.logger, config.defaultCountry, deps.clock), deniedAttemptsProjection],
       context: (base) => withUserContext(createContext(base, services), userServices),
-      routes: [importRoute(services.imports, deps.logger)],
+      routes: [importRoute(services.imports, deps.logger, deps.deniedAttempts)],
     };
   },
 };

@@ -198,8 +198,11 @@ describe('CSV import', () => {
       expect(await footprint(db)).toEqual(after);
     });
 
-    it('refuses callers without a token or the right, other methods and multipart forms, writing nothing', async () => {
+    it('refuses callers without a token or the right (audited), other methods and multipart forms, writing nothing', async () => {
+      const deniedAttempts = stack.subgraph('contacts').deniedAttempts;
+      await deniedAttempts.flush();
       const before = await footprint(db);
+      const auditedBefore = (await db.query(`SELECT max(seq) AS seq FROM contacts.outbox`)).rows[0].seq;
       const csv = 'name\nNOBODY\n';
       expect(await upload(csv, { token: null })).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
       expect(await upload(csv, { token: 'not-a-jwt' })).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
@@ -218,7 +221,11 @@ describe('CSV import', () => {
         duplex: 'half',
       } as RequestInit);
       expect(chunked.status).toBe(411);
-      expect(await footprint(db)).toEqual(before);
+      await deniedAttempts.flush();
+      const audited = await db.query(`SELECT event_type, payload FROM contacts.outbox WHERE seq > $1 ORDER BY seq`, [auditedBefore]);
+      expect(audited.rows.map((r) => r.event_type)).toEqual(audited.rows.map(() => 'crm.contacts.access.denied.v1'));
+      expect(audited.rows.map((r) => JSON.parse(r.payload)).map((d: any) => [d.code, d.path])).toEqual([['UNAUTHENTICATED', '/imports/contacts'], ['UNAUTHENTICATED', '/imports/contacts'], ['FORBIDDEN', '/imports/contacts']]);
+      expect({ ...(await footprint(db)), events: 0 }).toEqual({ ...before, events: 0 });
     });
   });
 });

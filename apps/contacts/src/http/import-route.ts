@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { GraphQLError } from 'graphql';
-import { authFromHeader, requireRole } from '@crm/auth';
+import { SERVICE_TOKEN_HEADER, authFromHeader, requireRole, serviceFromHeader, type AuthUser } from '@crm/auth';
 import type { Logger } from '@crm/runtime';
 import { envInt } from '@crm/runtime';
-import { traceparentOf, type HttpRoute } from '@crm/service';
+import { traceparentOf, type DeniedAttemptRecorder, type HttpRoute } from '@crm/service';
 import type { ImportService } from '../services/import-service';
 
 export const IMPORT_ROUTE = '/imports/contacts';
@@ -41,7 +41,15 @@ class SizeLimit extends Transform {
  * the outbox); the answer is the mutation's payload as JSON. No row cap: the size limit,
  * CONTACTS_UPLOAD_LIMIT_BYTES (default 1 GiB), only guards the server against a runaway request.
  */
-export function importRoute(imports: ImportService, logger: Logger): HttpRoute {
+/** The end client's address: the gateway's header when the gateway's service token vouches for it. */
+async function clientIpOf(req: IncomingMessage): Promise<string | null> {
+  const header = req.headers[SERVICE_TOKEN_HEADER];
+  const service = await serviceFromHeader(typeof header === 'string' ? header : null).catch(() => null);
+  const forwarded = req.headers['x-crm-client-ip'];
+  return (service === 'gateway' && typeof forwarded === 'string' ? forwarded : null) ?? req.socket.remoteAddress ?? null;
+}
+
+export function importRoute(imports: ImportService, logger: Logger, deniedAttempts: DeniedAttemptRecorder): HttpRoute {
   const limit = envInt('CONTACTS_UPLOAD_LIMIT_BYTES', 1024 * 1024 * 1024);
   return {
     prefix: IMPORT_ROUTE,
@@ -61,9 +69,11 @@ export function importRoute(imports: ImportService, logger: Logger): HttpRoute {
         return refuse(res, 'BAD_USER_INPUT', 'dryRun is true or false', { field: 'dryRun' });
       }
       let body: Transform | undefined;
+      let user: AuthUser | null = null;
       try {
-        const auth = await authFromHeader(req.headers['authorization']);
-        const user = requireRole(auth, ['admin', 'user_all']);
+        ({ user } = await authFromHeader(req.headers['authorization']));
+        requireRole({ user }, ['admin', 'user_all']);
+        const importer = user!;
         // The size is checked before a row is written: rows are committed batch by batch, so a
         // file refused half-way would be half imported.
         if (req.headers['content-length'] === undefined) {
@@ -75,17 +85,21 @@ export function importRoute(imports: ImportService, logger: Logger): HttpRoute {
         // pipeline: a client that goes away mid-upload ends the import with an error (no stream waits forever).
         body = pipeline(req, new SizeLimit(limit), () => undefined);
         const result = await imports.importStream(body, {
-          user,
+          user: importer,
           dryRun: dryRunParam === 'true' || dryRunParam === '1',
           ...(traceparent ? { traceparent } : {}),
         });
-        logger.info({ rows: result.rows, created: result.created, updated: result.updated, failed: result.failed, dryRun: result.dryRun, userId: user.id }, 'contacts uploaded');
+        logger.info({ rows: result.rows, created: result.created, updated: result.updated, failed: result.failed, dryRun: result.dryRun, userId: importer.id }, 'contacts uploaded');
         answer(res, 200, result);
       } catch (error) {
         // Whatever the client still sends is read and dropped, so that it gets to read the answer.
         (body ?? req).resume();
         const code = error instanceof GraphQLError ? error.extensions['code'] : undefined;
         if (typeof code === 'string' && code in STATUS) {
+          if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+            // The administrators' audit of refused requests, as for GraphQL.
+            deniedAttempts.record({ code, message: (error as Error).message, user, path: IMPORT_ROUTE, clientIp: await clientIpOf(req) });
+          }
           const { code: _code, ...extensions } = (error as GraphQLError).extensions;
           return refuse(res, code, (error as Error).message, extensions);
         }
