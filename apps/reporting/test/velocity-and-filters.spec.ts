@@ -1,0 +1,144 @@
+import { ManualClock, uuidv7 } from '@crm/runtime';
+import type { CloudEvent } from '@crm/events';
+import { createTestEnv, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { reportingModule } from '../src/module';
+import { EventPublisher, event, next, opportunityEvent, opportunityState, stageChanged, stageState, teamState } from './support/contract-events';
+import { waitApplied } from './support/wait';
+
+/**
+ * Two pipelines, two leads converted the way the pipeline converts them (a stage change from no
+ * stage, then `converted`), a won opportunity: stage velocity names the time before conversion,
+ * the pipeline filter and group-by, prorated revenue, an explicit date field, and freshness on
+ * every opportunity report.
+ */
+describe('stage velocity of converted leads, pipeline filter, prorated revenue, date fields, freshness (contract events)', () => {
+  let env: TestEnv;
+  let stack: Stack;
+  let admin: GraphQLClient;
+  const clock = new ManualClock('2026-02-01T03:00:00.000Z');
+  const at = (day: string) => `${day}T03:00:00.000Z`;
+  const p1 = uuidv7();
+  const p2 = uuidv7();
+  const stages = {
+    new: stageState('New', 1, { pipelineId: p1, probability: '10' }),
+    qualified: stageState('Qualified', 2, { pipelineId: p1, probability: '30' }),
+    intake: stageState('Intake', 1, { pipelineId: p2, probability: '50' }),
+  };
+  const team = teamState('Direct Sales');
+  const events: CloudEvent[] = [
+    ...Object.values(stages).map((s) => event('pipeline', 'stage', 'created', s, '2026-01-01T00:00:00.000Z')),
+    event('pipeline', 'team', 'created', team, '2026-01-01T00:00:00.000Z'),
+  ];
+
+  /** A lead converted on `day` after `days` as a lead: stage_changed (no stage → New), then converted. */
+  function convert(lead: ReturnType<typeof opportunityState>, day: string, days: number) {
+    const [moved, changed] = stageChanged({ ...lead, type: 'opportunity' }, null, stages.new, at(day), days * 86400);
+    const converted = next(moved, {}, at(day));
+    events.push(changed, opportunityEvent('converted', converted, { mergedIds: [], createdCustomerId: null }));
+    return converted;
+  }
+  const lead = (name: string, day: string, revenue: string) =>
+    opportunityState({ name, type: 'lead', teamId: team.id, pipelineId: p1, expectedRevenue: revenue, probability: '10', createdAt: at(day), dateOpened: at(day), dateLastStageUpdate: at(day) });
+
+  // L1: a lead 3 days, then 10 days in New, now in Qualified (30 %).
+  let l1 = lead('Chairs', '2026-01-05', '4000000');
+  events.push(opportunityEvent('created', l1));
+  l1 = convert(l1, '2026-01-08', 3);
+  const [, toQualified] = stageChanged(l1, stages.new, stages.qualified, at('2026-01-18'), 10 * 86400);
+  events.push(toQualified);
+  // L2: a lead 1 day, still in New (10 %).
+  const l2 = lead('Desks', '2026-01-10', '2000000');
+  events.push(opportunityEvent('created', l2));
+  convert(l2, '2026-01-11', 1);
+  // O3: the other pipeline, won on 22 January.
+  const o3 = opportunityState({
+    name: 'Fleet',
+    teamId: team.id,
+    pipelineId: p2,
+    stageId: stages.intake.id,
+    stageName: 'Intake',
+    expectedRevenue: '1000000',
+    probability: '50',
+    createdAt: at('2026-01-12'),
+    dateOpened: at('2026-01-12'),
+    dateLastStageUpdate: at('2026-01-12'),
+  });
+  events.push(opportunityEvent('created', o3));
+  events.push(opportunityEvent('won', next(o3, { status: 'won', probability: '100', dateClosed: at('2026-01-22') }, at('2026-01-22'))));
+  const newest = at('2026-01-22');
+
+  beforeAll(async () => {
+    env = await createTestEnv('rpt-velocity');
+    stack = await startStack({ env, modules: [reportingModule], clock });
+    await stack.subgraph('reporting').consumersReady();
+    admin = stack.client(await testToken({ role: 'admin', tz: 'UTC' }));
+    const publisher = new EventPublisher(env);
+    await publisher.publish(...events);
+    await publisher.close();
+    await waitApplied(stack.subgraph('reporting').deps.dataSource, events);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await env?.cleanup();
+  });
+
+  const WIN_LOSS = `query($filter: ReportFilter) { winLoss(filter: $filter) {
+    won funnel { leads converted } stageVelocity { stage { value label } transitions avgDays minDays maxDays } newestEventAt } }`;
+
+  it('names the time leads spent before their conversion, first, apart from the stages', async () => {
+    const w = (await admin.data(WIN_LOSS, { filter: { from: '2026-01-01', to: '2026-01-31' } })).winLoss;
+    expect(w.stageVelocity).toEqual([
+      { stage: { value: null, label: 'Lead (before conversion)' }, transitions: 2, avgDays: 2, minDays: 1, maxDays: 3 },
+      { stage: { value: stages.new.id, label: 'New' }, transitions: 1, avgDays: 10, minDays: 10, maxDays: 10 },
+    ]);
+    expect(w.stageVelocity.map((v: any) => v.stage.label)).not.toContain('None');
+    expect(w.funnel).toEqual({ leads: 2, converted: 2 });
+    // the conversions happened before the 9th: only the stay in New ended in the range
+    const late = (await admin.data(WIN_LOSS, { filter: { from: '2026-01-12', to: '2026-01-31' } })).winLoss;
+    expect(late.stageVelocity.map((v: any) => [v.stage.label, v.transitions])).toEqual([['New', 1]]);
+  });
+
+  const PIPELINE = `query($filter: ReportFilter, $groupBy: [String!], $measure: String!) {
+    pipelineAnalysis(filter: $filter, groupBy: $groupBy) {
+      rows { keys { value } measures { count proratedRevenue { amount currency } wonRevenue { amount currency } } }
+      total { count proratedRevenue { amount currency } }
+      chart(measure: $measure) { measure currency series { values } }
+      newestEventAt } }`;
+  const analyse = async (vars: Record<string, unknown>) => (await admin.data(PIPELINE, { measure: 'count', ...vars })).pipelineAnalysis;
+
+  it('filters and groups by pipeline, with prorated revenue and its chart', async () => {
+    expect((await analyse({ filter: { pipelineIds: [p1] } })).total.count).toBe(2);
+    expect((await analyse({ filter: { pipelineIds: [p2] } })).total.count).toBe(1);
+    expect((await analyse({ filter: { pipelineIds: [p1, p2] } })).total.count).toBe(3);
+    expect((await analyse({ filter: { pipelineIds: [uuidv7()] } })).total.count).toBe(0);
+
+    const byPipeline = await analyse({ groupBy: ['pipeline'], measure: 'proratedRevenue' });
+    const row = (id: string) => byPipeline.rows.find((r: any) => r.keys[0].value === id);
+    // 4,000,000 × 30 % + 2,000,000 × 10 %; the won one at 100 %
+    expect(Number(row(p1).measures.proratedRevenue[0].amount)).toBe(1_400_000);
+    expect(Number(row(p2).measures.proratedRevenue[0].amount)).toBe(1_000_000);
+    expect(Number(row(p2).measures.wonRevenue[0].amount)).toBe(1_000_000);
+    expect(row(p1).measures.wonRevenue.map((m: any) => Number(m.amount))).toEqual([0]);
+    expect(Number(byPipeline.total.proratedRevenue[0].amount)).toBe(2_400_000);
+    expect(byPipeline.chart.measure).toBe('proratedRevenue');
+    expect(byPipeline.chart.currency).toBe('IDR');
+    expect(byPipeline.chart.series[0].values.map(Number)).toEqual(byPipeline.rows.map((r: any) => Number(r.measures.proratedRevenue[0].amount)));
+  });
+
+  it('applies the range to the date field asked for', async () => {
+    const range = { from: '2026-01-20', to: '2026-01-31' };
+    expect((await analyse({ filter: { ...range, dateField: 'CREATED' } })).total.count).toBe(0);
+    expect((await analyse({ filter: { ...range, dateField: 'CLOSED' } })).total.count).toBe(1);
+    expect((await analyse({ filter: { from: '2026-01-05', to: '2026-01-05', dateField: 'CREATED' } })).total.count).toBe(1);
+    const bad = await admin.request(PIPELINE, { measure: 'count', filter: { from: '2026-01-31', to: '2026-01-20', dateField: 'CLOSED' } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+  });
+
+  it('carries the time of the newest event on every opportunity report', async () => {
+    expect((await analyse({})).newestEventAt).toBe(newest);
+    expect((await admin.data(WIN_LOSS, {})).winLoss.newestEventAt).toBe(newest);
+    expect((await admin.data(`{ forecast { newestEventAt } }`)).forecast.newestEventAt).toBe(newest);
+    expect((await admin.data(`{ pipelineAsOf(date: "2026-01-15") { total newestEventAt } }`)).pipelineAsOf).toEqual({ total: 3, newestEventAt: newest });
+  });
+});
