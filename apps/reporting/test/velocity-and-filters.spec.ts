@@ -1,5 +1,5 @@
 import { ManualClock, uuidv7 } from '@crm/runtime';
-import type { CloudEvent } from '@crm/events';
+import { stateEvent, type CloudEvent } from '@crm/events';
 import { createTestEnv, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { reportingModule } from '../src/module';
 import { EventPublisher, event, next, opportunityEvent, opportunityState, stageChanged, stageState, teamState } from './support/contract-events';
@@ -140,5 +140,22 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
     expect((await admin.data(WIN_LOSS, {})).winLoss.newestEventAt).toBe(newest);
     expect((await admin.data(`{ forecast { newestEventAt } }`)).forecast.newestEventAt).toBe(newest);
     expect((await admin.data(`{ pipelineAsOf(date: "2026-01-15") { total newestEventAt } }`)).pipelineAsOf).toEqual({ total: 3, newestEventAt: newest });
+  });
+
+  it('counts the exchange rates among the events an answer reflects when it converts amounts', async () => {
+    const rateAt = '2026-01-25T00:00:00.000Z';
+    const rate = stateEvent({ subgraph: 'pipeline', aggregate: 'currency_rate', event: 'set', state: { id: 'IDR', currency: 'IDR', rate: '1', validFrom: '2026-01-01' }, time: new Date(rateAt) });
+    const publisher = new EventPublisher(env);
+    await publisher.publish(rate);
+    await publisher.close();
+    await waitApplied(stack.subgraph('reporting').deps.dataSource, [rate]);
+    const converted = (await admin.data(`{ pipelineAnalysis(currency: "IDR") { total { count } newestEventAt } }`)).pipelineAnalysis;
+    expect(converted).toEqual({ total: { count: 3 }, newestEventAt: rateAt });
+    expect((await analyse({})).newestEventAt).toBe(newest);
+    expect((await admin.data(`{ forecast(currency: "IDR") { newestEventAt } }`)).forecast.newestEventAt).toBe(rateAt);
+    expect((await admin.data(`{ forecast { newestEventAt } }`)).forecast.newestEventAt).toBe(newest);
+    expect((await admin.data(`{ winLoss(currency: "IDR") { newestEventAt } }`)).winLoss.newestEventAt).toBe(rateAt);
+    // the team dashboard converts the won revenue into the target's currency
+    expect((await admin.data(`{ teamDashboard { newestEventAt } }`)).teamDashboard.newestEventAt).toBe(rateAt);
   });
 });

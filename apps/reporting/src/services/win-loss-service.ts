@@ -7,7 +7,7 @@ import { newestEventAt } from './freshness';
 import { loadLabels } from './labels';
 import { OpportunityAggregator, emptyMeasures, type AggregateRow, type GroupKey, type Measures, type Money } from './opportunity-aggregate';
 import { opportunityWhere } from './opportunity-sql';
-import { OPPORTUNITY_REPORT_TOPICS } from './pipeline-analysis-service';
+import { opportunityReportTopics } from './pipeline-analysis-service';
 import { Sql, num } from './sql';
 import { compareStages } from '../domain/stage-order';
 
@@ -67,7 +67,7 @@ export class WinLossService {
       this.aggregator.aggregate(user, closed, ['salesperson', 'status'], currency),
       this.funnel(user, filter),
       this.stageVelocity(user, filter),
-      newestEventAt(this.dataSource, OPPORTUNITY_REPORT_TOPICS),
+      newestEventAt(this.dataSource, opportunityReportTopics(currency)),
     ]);
     const wonM = byStatus.rows.find((r) => r.keys[0]!.value === 'won')?.measures ?? emptyMeasures(currency);
     const lostM = byStatus.rows.find((r) => r.keys[0]!.value === 'lost')?.measures ?? emptyMeasures(currency);
