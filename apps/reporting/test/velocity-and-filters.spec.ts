@@ -2,7 +2,7 @@ import { ManualClock, uuidv7 } from '@crm/runtime';
 import { stateEvent, type CloudEvent } from '@crm/events';
 import { createTestEnv, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { reportingModule } from '../src/module';
-import { EventPublisher, event, next, opportunityEvent, opportunityState, stageChanged, stageState, teamState } from './support/contract-events';
+import { EventPublisher, activityState, event, next, opportunityEvent, opportunityState, stageChanged, stageState, teamState } from './support/contract-events';
 import { waitApplied } from './support/wait';
 
 /**
@@ -41,7 +41,8 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
     opportunityState({ name, type: 'lead', teamId: team.id, pipelineId: p1, expectedRevenue: revenue, probability: '10', createdAt: at(day), dateOpened: at(day), dateLastStageUpdate: at(day) });
 
   // L1: a lead 3 days, then 10 days in New, now in Qualified (30 %).
-  let l1 = lead('Chairs', '2026-01-05', '4000000');
+  const salesperson = uuidv7();
+  let l1 = { ...lead('Chairs', '2026-01-05', '4000000'), salespersonId: salesperson, tagIds: ['furniture'] };
   events.push(opportunityEvent('created', l1));
   l1 = convert(l1, '2026-01-08', 3);
   const [, toQualified] = stageChanged(l1, stages.new, stages.qualified, at('2026-01-18'), 10 * 86400);
@@ -66,6 +67,17 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
   events.push(opportunityEvent('created', o3));
   events.push(opportunityEvent('won', next(o3, { status: 'won', probability: '100', dateClosed: at('2026-01-22') }, at('2026-01-22'))));
   const newest = at('2026-01-22');
+
+  // Activities: done on L1, L2 and O3 and on a contact; one on L1 still open (never counted).
+  const done = (resourceType: string, resourceId: string, day: string) =>
+    event('activities', 'activity', 'done', activityState({ resourceType, resourceId, dueDate: day, status: 'done', doneAt: at(day), doneById: salesperson, assigneeId: salesperson }), at(day));
+  events.push(
+    done('Opportunity', l1.id, '2026-01-15'),
+    done('Opportunity', l2.id, '2026-01-16'),
+    done('Opportunity', o3.id, '2026-01-20'),
+    done('Contact', uuidv7(), '2026-01-20'),
+    event('activities', 'activity', 'scheduled', activityState({ resourceType: 'Opportunity', resourceId: l1.id, dueDate: '2026-01-21' }), at('2026-01-14')),
+  );
 
   beforeAll(async () => {
     env = await createTestEnv('rpt-velocity');
@@ -140,6 +152,23 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
     expect((await admin.data(WIN_LOSS, {})).winLoss.newestEventAt).toBe(newest);
     expect((await admin.data(`{ forecast { newestEventAt } }`)).forecast.newestEventAt).toBe(newest);
     expect((await admin.data(`{ pipelineAsOf(date: "2026-01-15") { total newestEventAt } }`)).pipelineAsOf).toEqual({ total: 3, newestEventAt: newest });
+  });
+
+  it('filters the activity analysis by the pipeline, stage, salesperson, tags and type of the record the activity is on', async () => {
+    const q = `query($filter: ActivityAnalysisFilter) { activityAnalysis(filter: $filter, groupBy: []) { total { count } } }`;
+    const count = async (filter: Record<string, unknown>) => (await admin.data(q, { filter })).activityAnalysis.total.count;
+    expect(await count({})).toBe(4);
+    expect(await count({ pipelineIds: [p1] })).toBe(2);
+    expect(await count({ pipelineIds: [p2] })).toBe(1);
+    expect(await count({ stageIds: [stages.qualified.id] })).toBe(1);
+    expect(await count({ stageIds: [stages.new.id, stages.intake.id] })).toBe(2);
+    expect(await count({ salespersonIds: [salesperson] })).toBe(1);
+    expect(await count({ tagIds: ['furniture'] })).toBe(1);
+    expect(await count({ recordType: 'OPPORTUNITY' })).toBe(3);
+    expect(await count({ recordType: 'LEAD' })).toBe(0);
+    expect(await count({ pipelineIds: [p1], from: '2026-01-16', to: '2026-01-31' })).toBe(1);
+    const bad = await admin.request(q, { filter: { stageIds: ['New'] } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.stageIds' });
   });
 
   it('counts the exchange rates among the events an answer reflects when it converts amounts', async () => {
