@@ -42,7 +42,7 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
 
   // L1: a lead 3 days, then 10 days in New, now in Qualified (30 %).
   const salesperson = uuidv7();
-  let l1 = { ...lead('Chairs', '2026-01-05', '4000000'), salespersonId: salesperson, tagIds: ['furniture'] };
+  let l1: ReturnType<typeof opportunityState> = { ...lead('Chairs', '2026-01-05', '4000000'), salespersonId: salesperson, tagIds: ['furniture'] };
   events.push(opportunityEvent('created', l1));
   l1 = convert(l1, '2026-01-08', 3);
   const [, toQualified] = stageChanged(l1, stages.new, stages.qualified, at('2026-01-18'), 10 * 86400);
