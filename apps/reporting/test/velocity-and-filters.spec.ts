@@ -69,13 +69,15 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
   const newest = at('2026-01-22');
 
   // Activities: done on L1, L2 and O3 and on a contact; one on L1 still open (never counted).
-  const done = (resourceType: string, resourceId: string, day: string) =>
-    event('activities', 'activity', 'done', activityState({ resourceType, resourceId, dueDate: day, status: 'done', doneAt: at(day), doneById: salesperson, assigneeId: salesperson }), at(day));
+  const done = (resourceType: string, resourceId: string, day: string, extra: Record<string, unknown> = {}) =>
+    event('activities', 'activity', 'done', activityState({ resourceType, resourceId, dueDate: day, status: 'done', doneAt: at(day), doneById: salesperson, assigneeId: salesperson, ...extra }), at(day));
   events.push(
-    done('Opportunity', l1.id, '2026-01-15'),
+    // the copy of L1's branch the activity carries is stale: L1 has none now
+    done('Opportunity', l1.id, '2026-01-15', { branchId: 'OLD01' }),
     done('Opportunity', l2.id, '2026-01-16'),
     done('Opportunity', o3.id, '2026-01-20'),
-    done('Contact', uuidv7(), '2026-01-20'),
+    // a contact of the team's, in branch SAM01 (the activity's events carry the record's scope)
+    done('Contact', uuidv7(), '2026-01-20', { teamId: team.id, branchId: 'SAM01' }),
     event('activities', 'activity', 'scheduled', activityState({ resourceType: 'Opportunity', resourceId: l1.id, dueDate: '2026-01-21' }), at('2026-01-14')),
   );
 
@@ -167,6 +169,15 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
     expect(await count({ recordType: 'OPPORTUNITY' })).toBe(3);
     expect(await count({ recordType: 'LEAD' })).toBe(0);
     expect(await count({ pipelineIds: [p1], from: '2026-01-16', to: '2026-01-31' })).toBe(1);
+    // team and branch are the record's, as the scope sees them: the opportunity's now, else the activity's copy
+    expect(await count({ teamIds: [team.id] })).toBe(4);
+    expect(await count({ branchIds: ['SAM01'] })).toBe(1);
+    expect(await count({ branchIds: ['OLD01'] })).toBe(0);
+    const byTeam = `{ activityAnalysis(groupBy: ["team", "branch"]) { rows { keys { value } measures { count } } } }`;
+    expect((await admin.data(byTeam)).activityAnalysis.rows.map((r: any) => [...r.keys.map((k: any) => k.value), r.measures.count])).toEqual([
+      [team.id, 'SAM01', 1],
+      [team.id, null, 3],
+    ]);
     const bad = await admin.request(q, { filter: { stageIds: ['New'] } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.stageIds' });
   });

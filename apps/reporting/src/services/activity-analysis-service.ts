@@ -36,8 +36,10 @@ const SPEC: Record<ActivityDimension, { sql: (tz: string) => string; label?: Lab
   user: { sql: () => 'COALESCE(a.assignee_id, a.done_by_id)::text', label: 'user' },
   category: { sql: () => 'a.category' },
   resourceType: { sql: () => 'a.resource_type' },
-  team: { sql: () => 'o.team_id::text', label: 'team' },
-  branch: { sql: () => 'COALESCE(a.branch_id, o.branch_id)', label: 'branch' },
+  // The record's team and branch, as the scope sees them: the opportunity's current ones, else
+  // the copy the activity's events carry (activities on contacts, bookings …).
+  team: { sql: () => `(${ACTIVITY_SCOPE.team})::text`, label: 'team' },
+  branch: { sql: () => ACTIVITY_SCOPE.branch, label: 'branch' },
   day: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'YYYY-MM-DD')`, chronological: true },
   week: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'IYYY-"W"IW')`, chronological: true },
   month: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'YYYY-MM')`, chronological: true },
@@ -72,8 +74,8 @@ export class ActivityAnalysisService {
     const typeIds = uuids(f.typeIds, 'filter.typeIds');
     if (typeIds) where.push(`a.type_id = ANY(${sql.p(typeIds, 'uuid[]')})`);
     const teamIds = uuids(f.teamIds, 'filter.teamIds');
-    if (teamIds) where.push(`o.team_id = ANY(${sql.p(teamIds, 'uuid[]')})`);
-    if (f.branchIds) where.push(`COALESCE(a.branch_id, o.branch_id) = ANY(${sql.p(f.branchIds, 'text[]')})`);
+    if (teamIds) where.push(`${ACTIVITY_SCOPE.team} = ANY(${sql.p(teamIds, 'uuid[]')})`);
+    if (f.branchIds) where.push(`${ACTIVITY_SCOPE.branch} = ANY(${sql.p(f.branchIds, 'text[]')})`);
     if (f.resourceTypes) where.push(`a.resource_type = ANY(${sql.p(f.resourceTypes, 'text[]')})`);
     if (f.categories) where.push(`a.category = ANY(${sql.p(f.categories, 'text[]')})`);
     // Filters on the record the activity is on: only activities on a lead/opportunity pass them.
