@@ -182,6 +182,20 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.stageIds' });
   });
 
+  it('answers bad input with typed errors naming the field on every query', async () => {
+    const error = async (q: string) => (await admin.request(q)).errors?.[0]?.extensions;
+    const backwards = 'from: "2026-01-31", to: "2026-01-01"';
+    expect(await error(`{ forecast(filter: { ${backwards} }) { total { count } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(await error(`{ winLoss(filter: { ${backwards} }) { won } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(await error(`{ activityAnalysis(filter: { ${backwards} }) { total { count } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(await error(`{ followUpMonitoring(filter: { ${backwards} }) { rows { week } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(await error(`{ activityAnalysis(groupBy: ["type", "user", "month"]) { total { count } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupBy' });
+    expect(await error(`{ activityAnalysis(groupBy: ["stage"]) { total { count } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupBy' });
+    expect(await error(`{ pipelineAnalysis(groupBy: ["stage", "stage"]) { total { count } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupBy' });
+    expect(await error(`{ pipelineAsOf(date: "2026-01-15", at: "2026-01-15T00:00:00Z") { total } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'date' });
+    expect(await error(`{ teamDashboard(teamIds: ["x"]) { teams { team { id } } } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'teamIds' });
+  });
+
   it('counts the exchange rates among the events an answer reflects when it converts amounts', async () => {
     const rateAt = '2026-01-25T00:00:00.000Z';
     const rate = stateEvent({ subgraph: 'pipeline', aggregate: 'currency_rate', event: 'set', state: { id: 'IDR', currency: 'IDR', rate: '1', validFrom: '2026-01-01' }, time: new Date(rateAt) });
