@@ -154,6 +154,8 @@ describe('stage velocity of converted leads, pipeline filter, prorated revenue, 
     expect((await admin.data(WIN_LOSS, {})).winLoss.newestEventAt).toBe(newest);
     expect((await admin.data(`{ forecast { newestEventAt } }`)).forecast.newestEventAt).toBe(newest);
     expect((await admin.data(`{ pipelineAsOf(date: "2026-01-15") { total newestEventAt } }`)).pipelineAsOf).toEqual({ total: 3, newestEventAt: newest });
+    // its filter takes tags too (those the records carry now)
+    expect((await admin.data(`{ pipelineAsOf(date: "2026-01-15", filter: { tagIds: ["furniture"] }) { total } }`)).pipelineAsOf.total).toBe(1);
   });
 
   it('filters the activity analysis by the pipeline, stage, salesperson, tags and type of the record the activity is on', async () => {
