@@ -418,9 +418,9 @@ describe('reporting through the gateway over real events of every subgraph; rebu
         ['Follow Up 1', 2, 3, 2, 4], // Tawir 3 → 5 March, Hendra 5 → 9 March
         ['Follow Up 2', 1, 1, 1, 1],
         ['Follow Up 3', 1, 0, 0, 0],
+        ['Lead (before conversion)', 4, 0.75, 0, 1], // the dealer's leads before their conversion
         ['New', 2, 2, 1, 3], // chairs 2 → 3, desks 2 → 5 March
         ['New', 4, 0, 0, 0], // the dealer's conversions went on to Follow Up 1 the same day
-        ['None', 4, 0.75, 0, 1], // the dealer's leads before their conversion
         ['Proposition', 1, 4, 4, 4],
         ['Qualified', 1, 2, 2, 2],
       ]);
