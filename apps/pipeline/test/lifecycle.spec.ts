@@ -35,6 +35,9 @@ describe('pipeline lifecycle (integration)', () => {
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     stages = Object.fromEntries((await api.data(`{ stages { id name } }`)).stages.map((s: any) => [s.name, s.id]));
+    // The shipped team skips the lead step (as Odoo's does until leads are switched on); these tests qualify leads.
+    const defaultTeam = (await api.data(`{ salesTeams { id isDefault } }`)).salesTeams.find((t: any) => t.isDefault).id;
+    await api.data(`mutation { updateSalesTeam(input: { id: "${defaultTeam}", useLeads: true }) { salesTeam { useLeads } } }`);
   });
 
   afterAll(async () => {
@@ -98,6 +101,21 @@ describe('pipeline lifecycle (integration)', () => {
     const published = await events(converted.id);
     expect(published.map((e) => e.type)).toEqual(['created', 'stage_changed', 'merged', 'converted']);
     expect(published[3]!.data).toMatchObject({ createdCustomerId: null, state: { phone: '+62 21 555 0100', type: 'opportunity' } });
+  });
+
+  it('creates an opportunity in the first stage when the team does not use leads', async () => {
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Walk-in", useLeads: false }) { salesTeam { id useLeads } } }`)).createSalesTeam.salesTeam;
+    expect(team.useLeads).toBe(false);
+    const direct = await create({ name: 'Walk-in enquiry', teamId: team.id, expectedRevenue: '1000' }, 'createLead', 'CreateLeadInput');
+    expect(direct).toMatchObject({ type: 'OPPORTUNITY', stage: { name: 'New' }, probability: '10.00', proratedRevenue: '100.00', team: { name: 'Walk-in' } });
+    const typed = await create({ name: 'Typed as a lead', teamId: team.id, type: 'LEAD' });
+    expect(typed).toMatchObject({ type: 'OPPORTUNITY', stage: { name: 'New' } });
+    expect((await events(direct.id))[0]!.data).toMatchObject({ state: { type: 'opportunity', stageName: 'New' } });
+    const leads = await api.data(`query($f: OpportunityFilter) { leads(filter: $f) { totalCount } }`, { f: { teamIds: [team.id] } });
+    expect(leads.leads.totalCount).toBe(0);
+    // Switched on, the same team qualifies leads first.
+    await api.data(`mutation { updateSalesTeam(input: { id: "${team.id}", useLeads: true }) { salesTeam { useLeads } } }`);
+    expect(await create({ name: 'Qualified first', teamId: team.id }, 'createLead', 'CreateLeadInput')).toMatchObject({ type: 'LEAD', stage: null });
   });
 
   it('moves, assigns and loses in bulk — all or nothing', async () => {
@@ -261,7 +279,7 @@ describe('pipeline lifecycle (integration)', () => {
     await eventually(async () => {
       expect((await db.query('SELECT national_id FROM pipeline.contact_copy WHERE id = $1', [customerId])).rows).toEqual([{ national_id: '6472020504010003' }]);
     });
-    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Samarinda workshop" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Samarinda workshop", useLeads: true }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id } } }`);
     const lead = await api.data(
       `mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { phone priority properties { key value } } } }`,

@@ -45,9 +45,12 @@ describe('pipeline lists and edits (integration)', () => {
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     stages = Object.fromEntries((await api.data(`{ stages { id name } }`)).stages.map((s: any) => [s.name, s.id]));
-    const created = await api.data(`mutation { createSalesTeam(input: { name: "Lists", memberIds: ["${alice}", "${bob}"] }) { salesTeam { id pipelines { id } } } }`);
+    const created = await api.data(`mutation { createSalesTeam(input: { name: "Lists", useLeads: true, memberIds: ["${alice}", "${bob}"] }) { salesTeam { id pipelines { id } } } }`);
     team = created.createSalesTeam.salesTeam.id;
     pipelineId = created.createSalesTeam.salesTeam.pipelines[0].id;
+    // The shipped team skips the lead step until leads are switched on (as in Odoo); carol's leads go there.
+    const defaultTeam = (await api.data(`{ salesTeams { id isDefault } }`)).salesTeams.find((t: any) => t.isDefault).id;
+    await api.data(`mutation { updateSalesTeam(input: { id: "${defaultTeam}", useLeads: true }) { salesTeam { useLeads } } }`);
 
     ids['Alpha'] = (await create({ name: 'Alpha', teamId: team, salespersonId: alice, priority: 3, expectedClosing: '2026-12-01' })).id;
     clock.advance(24 * 3600_000);
