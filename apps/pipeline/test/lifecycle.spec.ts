@@ -291,4 +291,23 @@ describe('pipeline lifecycle (integration)', () => {
     expect(props).toEqual({ nationalId: '6472020504010003', street: 'JL. P. SURYANATA', city: 'Samarinda', occupation: 'MAHASISWA' });
     expect(o).toMatchObject({ phone: '+6285845164510', priority: 2 });
   });
+  it('proposes duplicates by phone number in E.164: national and international forms, national ones read in the branch’s country', async () => {
+    const state = { id: 'KUL01', name: 'Kuala Lumpur', countryCode: 'MY', timeZone: 'Asia/Kuala_Lumpur', defaultPhoneCountry: 'MY', active: true, version: 1 };
+    await publish('crm.contacts.branch', stateEvent({ subgraph: 'contacts', aggregate: 'branch', event: 'created', state, time: clock.now() }));
+    await eventually(async () =>
+      expect((await db.query(`SELECT default_phone_country FROM pipeline.branch_copy WHERE id = 'KUL01'`)).rows).toEqual([{ default_phone_country: 'MY' }]),
+    );
+    const duplicates = async (id: string) => (await api.data(`{ opportunity(id: "${id}") { duplicates { name } } }`)).opportunity.duplicates.map((d: any) => d.name);
+    // As seed 002's lead form writes a number (0858-…) and contacts keeps it (+62858…): the same phone.
+    const lead = await create({ name: 'Budi: KPB 2 reminder', phone: '0858-1234-5670' }, 'createLead', 'CreateLeadInput');
+    await create({ name: 'Budi: service', phone: '+62 858 1234 5670', stageId: stages['Qualified'] });
+    await create({ name: 'Another number', phone: '+62 858 1234 5671' });
+    expect(await duplicates(lead.id)).toEqual(['Budi: service']);
+    // A national number of a Malaysian branch is a Malaysian number; the same digits at head office are Indonesian.
+    const kl = await create({ name: 'KL walk-in', phone: '03-2345 6789', branchId: 'KUL01' });
+    await create({ name: 'KL by its international number', phone: '+60 3-2345 6789' });
+    await create({ name: 'Jakarta, same digits', phone: '03-2345 6789' });
+    expect(await duplicates(kl.id)).toEqual(['KL by its international number']);
+    expect((await db.query('SELECT phone_e164 FROM pipeline.opportunity WHERE id = $1', [kl.id])).rows[0].phone_e164).toBe('+60323456789');
+  });
 });
