@@ -149,7 +149,7 @@ describe('pipeline lifecycle (integration)', () => {
   });
 
   it('scores probability from the team’s won/lost history; a typed value wins until reset', async () => {
-    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Scoring", scoringFields: ["stage", "country"] }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Scoring", useLeads: true, scoringFields: ["stage", "country"] }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     for (let i = 0; i < 3; i += 1) {
       const won = await create({ name: `ID won ${i}`, teamId: team, countryCode: 'ID' });
       await call('markWon', { id: won.id });
@@ -178,6 +178,16 @@ describe('pipeline lifecycle (integration)', () => {
     expect(rebuilt.rebuildLeadScoring).toEqual({ closedCount: 4, updatedCount: 0 });
     const table = await db.query(`SELECT won_tenths, lost_tenths FROM pipeline.scoring_frequency WHERE team_id = $1 AND variable = '__total__'`, [team]);
     expect(table.rows).toEqual([{ won_tenths: '31', lost_tenths: '11' }]);
+
+    // A lead (no stage) is scored on its other fields, as Odoo scores leads: the same as at New, where converting puts it.
+    const lead = await create({ name: 'ID lead', teamId: team, countryCode: 'ID', expectedRevenue: '1000' }, 'createLead', 'CreateLeadInput');
+    expect(lead).toMatchObject({ type: 'LEAD', stage: null, automatedProbability: indonesian.automatedProbability, probability: indonesian.automatedProbability });
+    expect(lead.proratedRevenue).toBe((Math.round(1000 * Number(indonesian.automatedProbability)) / 100).toFixed(2));
+    expect((await events(lead.id))[0]!.data).toMatchObject({ state: { probability: lead.probability, proratedRevenue: lead.proratedRevenue } });
+    const usLead = await create({ name: 'US lead', teamId: team, countryCode: 'US' }, 'createLead', 'CreateLeadInput');
+    expect(usLead.automatedProbability).toBe(american.automatedProbability);
+    const converted = (await call('convertToOpportunity', { id: lead.id }, 'ConvertToOpportunityInput')).data!.convertToOpportunity.opportunity;
+    expect(converted).toMatchObject({ stage: { name: 'New' }, probability: lead.probability, proratedRevenue: lead.proratedRevenue });
   });
 
   async function publish(topic: string, event: ReturnType<typeof stateEvent>): Promise<void> {

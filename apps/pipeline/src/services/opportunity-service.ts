@@ -148,7 +148,8 @@ export class OpportunityService {
     } else {
       if (rescore) {
         const stage = await ws.stage(o.pipelineId, o.stageId);
-        o.automatedProbability = automatedProbability(stage, stage ? await ws.score(o) : null);
+        // A lead has no stage: scored on its other fields (0 until its team has won and lost history).
+        o.automatedProbability = automatedProbability(stage, stage || o.stageId === null ? await ws.score(o) : null);
       }
       o.probability = effectiveProbability({ status: o.status, manual: o.probabilityManual, manualValue: o.probability, automated: o.automatedProbability });
     }
