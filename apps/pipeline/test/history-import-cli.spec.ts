@@ -51,6 +51,7 @@ describe('npm run import:service-history (CLI)', () => {
         pipelineId,
         JSON.stringify({ leadGeneration: { timeZone: 'Asia/Jakarta', createAs: 'lead', sales: null, service: { minDaysSince: 60, maxDaysSince: 90, properties: {} } } }),
       ]);
+      await db.query('UPDATE pipeline.team SET use_leads = true'); // createAs lead needs a team that uses leads
       await db.query(`INSERT INTO pipeline.branch_copy (id, version, name, time_zone, active) VALUES ('IND01', 1, 'INDRAMAYU', 'Asia/Jakarta', true)`);
 
       const errors = join(dir, 'errors.csv');

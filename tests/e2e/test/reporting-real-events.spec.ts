@@ -129,8 +129,8 @@ describe('reporting through the gateway over real events of every subgraph; rebu
       const stages: Record<string, string> = Object.fromEntries(pipeline.createPipeline.pipeline.stages.map((s: any) => [s.name, s.id]));
       return { teamId, stages };
     };
-    const direct = await team({ name: 'Direct Sales', leaderId: ids['budi'], memberIds: [ids['budi'], ids['sari']], invoicingTarget: '300000000', currency: 'IDR' }, 'standard');
-    const dealer = await team({ name: 'Daya Motor Workshop H23', currency: 'IDR' }, 'dealer-h23-follow-up');
+    const direct = await team({ name: 'Direct Sales', useLeads: true, leaderId: ids['budi'], memberIds: [ids['budi'], ids['sari']], invoicingTarget: '300000000', currency: 'IDR' }, 'standard');
+    const dealer = await team({ name: 'Daya Motor Workshop H23', useLeads: true, currency: 'IDR' }, 'dealer-h23-follow-up');
     ids['direct'] = direct.teamId;
     ids['dealer'] = dealer.teamId;
     const reasons: Record<string, string> = Object.fromEntries((await gql(`{ lostReasons { id name } }`)).lostReasons.map((r: any) => [r.name, r.id]));

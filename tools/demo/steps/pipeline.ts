@@ -91,7 +91,7 @@ export const pipelineStep: DemoStep = {
     // Seed 002: the dealer's workshop follow-up process, from the template shipped as configuration.
     const dealerPeople = ['sam01.head', 'sam01.team', 'sam01.sales', 'man01.head', 'man01.sales'];
     const team = await api.data(`mutation($input: CreateSalesTeamInput!) { createSalesTeam(input: $input) { salesTeam { id } } }`, {
-      input: { name: 'Daya Motor Workshop H23', currency: 'IDR', emailAlias: 'h23', leaderId: user('sam01.team'), memberIds: dealerPeople.map(user) },
+      input: { name: 'Daya Motor Workshop H23', currency: 'IDR', useLeads: true, emailAlias: 'h23', leaderId: user('sam01.team'), memberIds: dealerPeople.map(user) },
     });
     ids['team.dealer'] = team.createSalesTeam.salesTeam.id;
     // Their team is part of what a user may see (user_team: their teams' documents; user_own: the unassigned ones of their teams).

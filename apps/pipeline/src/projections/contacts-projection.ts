@@ -29,6 +29,9 @@ interface BranchState {
   version: number;
   name: string;
   timeZone: string;
+  countryCode?: string | null;
+  /** The country national phone numbers of the branch are read in (contacts' rule). */
+  defaultPhoneCountry?: string | null;
   active: boolean;
 }
 
@@ -36,10 +39,11 @@ interface BranchState {
 async function applyBranch(event: CloudEvent, manager: EntityManager): Promise<void> {
   const { state: b } = event.data as StateEventData<BranchState>;
   await manager.query(
-    `INSERT INTO pipeline.branch_copy AS x (id, version, name, time_zone, active) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, active = EXCLUDED.active
+    `INSERT INTO pipeline.branch_copy AS x (id, version, name, time_zone, active, default_phone_country) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, active = EXCLUDED.active,
+       default_phone_country = EXCLUDED.default_phone_country
      WHERE x.version < EXCLUDED.version`,
-    [b.id, b.version, b.name, b.timeZone, b.active ?? true],
+    [b.id, b.version, b.name, b.timeZone, b.active ?? true, b.defaultPhoneCountry ?? b.countryCode ?? null],
   );
 }
 

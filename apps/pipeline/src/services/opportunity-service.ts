@@ -148,7 +148,8 @@ export class OpportunityService {
     } else {
       if (rescore) {
         const stage = await ws.stage(o.pipelineId, o.stageId);
-        o.automatedProbability = automatedProbability(stage, stage ? await ws.score(o) : null);
+        // A lead has no stage: scored on its other fields (0 until its team has won and lost history).
+        o.automatedProbability = automatedProbability(stage, stage || o.stageId === null ? await ws.score(o) : null);
       }
       o.probability = effectiveProbability({ status: o.status, manual: o.probabilityManual, manualValue: o.probability, automated: o.automatedProbability });
     }
@@ -367,7 +368,9 @@ export class OpportunityService {
   private async createIn(ws: Workspace, fields: OpportunityFields, type: lifecycle.OpportunityType, generated = false): Promise<Opportunity> {
     const { tx } = ws;
     const salespersonId = fields.salespersonId !== undefined ? fields.salespersonId : tx.user.id;
-    const { team, pipeline, stage } = await this.resolvePlacement(ws, fields, salespersonId, type);
+    const placement = await this.resolvePlacement(ws, fields, salespersonId, type);
+    const { team, pipeline, stage } = placement;
+    type = placement.type;
     const o: Opportunity = {
       id: uuidv7(tx.now.getTime()),
       type,
@@ -441,7 +444,7 @@ export class OpportunityService {
     fields: OpportunityFields,
     salespersonId: string | null,
     type: lifecycle.OpportunityType,
-  ): Promise<{ team: Team; pipeline: Pipeline; stage: Stage | null }> {
+  ): Promise<{ team: Team; pipeline: Pipeline; stage: Stage | null; type: lifecycle.OpportunityType }> {
     let team: Team | undefined;
     let pipeline: Pipeline | undefined;
     if (fields.pipelineId) {
@@ -465,6 +468,8 @@ export class OpportunityService {
       }
     }
     if (!team) throw badInput('teamId', 'no sales team');
+    // As in Odoo, a team that does not use leads skips the lead step: what is created for it is an opportunity.
+    if (type === 'lead' && !team.useLeads) type = 'opportunity';
     let stage: Stage | null = null;
     if (fields.stageId) {
       if (type === 'lead') throw badInput('stageId', 'a lead has no stage until it is converted');
@@ -481,7 +486,7 @@ export class OpportunityService {
       stage = firstOpenStage(await ws.stages(pipeline.id)) ?? null;
       if (!stage) throw badInput('pipelineId', `pipeline ${pipeline.name} has no stages`);
     }
-    return { team, pipeline, stage };
+    return { team, pipeline, stage, type };
   }
 
   // ── update, assign ──────────────────────────────────────────────────────
