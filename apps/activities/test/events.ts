@@ -83,9 +83,9 @@ export function branchEvent(b: { id: string; name: string; timeZone: string }, a
 }
 
 export function contactEvent(
-  event: 'created' | 'updated',
+  event: 'created' | 'updated' | 'archived' | 'merged',
   c: { id: string; name: string; email?: string | null; salespersonId?: string | null; branchId?: string | null; version?: number; active?: boolean },
-  options: { at?: Date; changes?: Record<string, { from: unknown; to: unknown }> } = {},
+  options: { at?: Date; changes?: Record<string, { from: unknown; to: unknown }>; extra?: Record<string, unknown> } = {},
 ): CloudEvent {
   const at = options.at ?? new Date();
   return stateEvent({
@@ -94,6 +94,7 @@ export function contactEvent(
     event,
     time: at,
     changes: options.changes,
+    extra: options.extra,
     state: {
       id: c.id,
       ...audit(c.version ?? 1, at),

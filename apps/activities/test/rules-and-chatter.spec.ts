@@ -249,6 +249,25 @@ describe('activities subgraph: chatter from events and the dealer’s reminder r
     expect(bodies).toEqual(expect.arrayContaining(['Merged with 1 other lead/opportunity', 'Noted on the duplicate', 'Opportunity created']));
   });
 
+  it('moves the open activities of merged contacts to the one kept instead of cancelling them with the archived duplicate', async () => {
+    const keep = { id: uuidv7(), name: 'PANGESTU,', salespersonId: sam.id };
+    const gone = { id: uuidv7(), name: 'Pangestu', salespersonId: sam.id };
+    await events.publish(contactEvent('created', keep), contactEvent('created', gone));
+    const { scheduleActivity } = await api.data(
+      `mutation($input: ScheduleActivityInput!) { scheduleActivity(input: $input) { activity { id } } }`,
+      { input: { resourceType: 'Contact', resourceId: gone.id, typeId: '01934d6e-0000-7000-8000-000000000002', dueDate: '2026-11-30' } },
+    );
+    // As the contacts subgraph publishes a merge: the duplicate archived (mergedIntoId), then `merged` on the one kept.
+    await events.publish(
+      contactEvent('archived', { ...gone, version: 2, active: false }, { extra: { mergedIntoId: keep.id } }),
+      contactEvent('merged', { ...keep, version: 2 }, { extra: { mergedIds: [gone.id] } }),
+    );
+    await eventually(async () => {
+      const moved = await api.data(`query($id: ID!) { activity(id: $id) { resourceId status } }`, { id: scheduleActivity.activity.id });
+      expect(moved.activity).toEqual({ resourceId: keep.id, status: 'OPEN' });
+    });
+  });
+
   it('refuses a rule with an unknown date field (nothing written) and lets only administrators configure', async () => {
     const before = (await db.query(`SELECT count(*)::int AS n FROM activities.reminder_rule`)).rows[0].n;
     const create = `mutation($input: CreateReminderRuleInput!) { createReminderRule(input: $input) { reminderRule { id offsetLabel } } }`;

@@ -4,6 +4,7 @@ import { mergeResolvers } from '@crm/graphql';
 import { loadTypeDefs, type SubgraphModule } from '@crm/service';
 import { createContext, type ContactsContext } from './context';
 import { BranchEntity } from './entities/branch.entity';
+import { importRoute } from './http/import-route';
 import { ContactEntity } from './entities/contact.entity';
 import { OccupationEntity } from './entities/occupation.entity';
 import { TagEntity } from './entities/tag.entity';
@@ -41,6 +42,7 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
       resolvers: mergeResolvers(resolvers, userResolvers),
       consumers: [leadEditsConsumer(deps.logger, config.defaultCountry, deps.clock), deniedAttemptsProjection],
       context: (base) => withUserContext(createContext(base, services), userServices),
+      routes: [importRoute(services.imports, deps.logger, deps.deniedAttempts)],
     };
   },
 };

@@ -136,6 +136,7 @@ describe('contacts subgraph: the customer master on Postgres and Kafka', () => {
       [{ name: 'Unknown occupation', occupationId: '01934d6e-0000-7000-8000-0000000000ff' }, 'occupationId'],
       [{ name: 'Unknown tag', tagIds: ['01934d6e-0000-7000-8000-0000000000ff'] }, 'tagIds'],
       [{ name: 'Unknown branch', branchId: 'NOPE01' }, 'branchId'],
+      [{ name: 'Unknown salesperson', salespersonId: '01934d6e-0000-7000-8000-0000000000c1' }, 'salespersonId'],
       [{ name: 'Unknown parent', parentId: '01934d6e-0000-7000-8000-0000000000ff' }, 'parentId'],
       [{ name: '   ' }, 'name'],
       [{ name: 'Bad country', countryCode: 'XX' }, 'countryCode'],
@@ -179,7 +180,8 @@ describe('contacts subgraph: the customer master on Postgres and Kafka', () => {
     expect(notFound.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     const ownUser = stack.client(await testToken({ role: 'user_own', branchIds: ['SAM01'] }));
-    await admin.data(UPDATE, { input: { id: restu.id, salespersonId: '01934d6e-0000-7000-8000-0000000000c1' } });
+    const other = await admin.data(`mutation { createUser(input: { login: "other@daya.test", name: "Other Sales", branchIds: ["SAM01"] }) { user { id } } }`);
+    await admin.data(UPDATE, { input: { id: restu.id, salespersonId: other.createUser.user.id } });
     const ownSees = await ownUser.data(`{ contacts(first: 100) { totalCount } }`);
     expect(ownSees.contacts.totalCount).toBe(1); // Pepper (unassigned); Restu belongs to another salesperson
 

@@ -40,6 +40,10 @@ describe('duplicates and merge', () => {
     await create('s3', { name: 'Someone else', mobile: '+62 852-9423-3849' });
     await create('unrelated', { name: 'FENTI ZUMARNI' });
     await create('holding', { name: 'PT Holding', kind: 'COMPANY' });
+    const user = await api.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
+      input: { login: 'budi@example.co.id', name: 'Budi Pangestu', contactId: ids['s2'] },
+    });
+    ids['user'] = user.createUser.user.id;
     await create('subsidiary', { name: 'PT Subsidiary', kind: 'COMPANY', parentId: ids['holding'] });
   });
 
@@ -109,6 +113,13 @@ describe('duplicates and merge', () => {
     const moved = messages.filter((m) => m.headers['ce_type'] === 'crm.contacts.contact.updated.v1').map((m) => JSON.parse(m.value!));
     expect(moved.map((e) => e.state.id).sort()).toEqual([ids['s1child'], ids['s1invoice']].sort());
     expect(moved[0].changes.parentId).toEqual({ from: ids['s1'], to: ids['target'] });
+
+    // The user whose card was B. Pangestu now has the card kept.
+    const user = await api.data(`query($id: ID!) { user(id: $id) { contact { id } version } }`, { id: ids['user'] });
+    expect(user.user).toEqual({ contact: { id: ids['target'] }, version: 2 });
+    const users = await readTopic(env.brokers, `${env.topicPrefix}crm.contacts.user`, (ms) => ms.some((m) => m.headers['ce_type'] === 'crm.contacts.user.updated.v1'));
+    const userEvent = JSON.parse(users.find((m) => m.headers['ce_type'] === 'crm.contacts.user.updated.v1')!.value!);
+    expect(userEvent.changes).toEqual({ contactId: { from: ids['s2'], to: ids['target'] } });
   });
 
   it('merges any number of contacts at once (no cap of 5)', async () => {

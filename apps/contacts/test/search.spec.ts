@@ -30,7 +30,9 @@ describe('contact search and keyset pagination (pg_trgm)', () => {
     };
     await create('daya', { name: 'PT Daya Motor Indonesia', kind: 'COMPANY', email: 'crm@dayamotor.co.id' });
     await create('pangestu', { name: 'PANGESTU,', phone: '0852 9423 3849', nationalId: '3204070805960001', branchId: 'SAM01', tagIds: [ids['kpb']] });
-    await create('budi', { name: 'Budi Pangestu', parentId: ids['daya'], salespersonId: '01934d6e-0000-7000-8000-0000000000c1' });
+    const rina = await api.data(`mutation { createUser(input: { login: "rina@dayamotor.co.id", name: "Rina" }) { user { id } } }`);
+    ids['rina'] = rina.createUser.user.id;
+    await create('budi', { name: 'Budi Pangestu', parentId: ids['daya'], salespersonId: ids['rina'] });
     await create('kosim', { name: 'M. KOSIM', mobile: '083803793582', branchId: 'SAM01' });
     await create('fenti', { name: 'FENTI ZUMARNI', email: 'fenti@example.co.id' });
     for (let i = 0; i < 25; i += 1) await create(`filler${i}`, { name: `Customer ${String(i).padStart(2, '0')}` });
@@ -68,7 +70,7 @@ describe('contact search and keyset pagination (pg_trgm)', () => {
     expect(await names({ tagIds: [ids['kpb']] })).toEqual(['PANGESTU,']);
     expect(await names({ companyId: ids['daya'] })).toEqual(['Budi Pangestu']);
     expect(await names({ branchIds: ['SAM01'] })).toEqual(['M. KOSIM', 'PANGESTU,']);
-    expect(await names({ salespersonId: '01934d6e-0000-7000-8000-0000000000c1' })).toEqual(['Budi Pangestu']);
+    expect(await names({ salespersonId: ids['rina'] })).toEqual(['Budi Pangestu']);
     expect(await names({ text: 'pangestu', topLevel: true })).toEqual(['PANGESTU,']);
     const bad = await api.request(LIST, { filter: { tagIds: ['kpb'] } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tagIds' });

@@ -9,12 +9,13 @@ import { SERVICE_TOKEN_HEADER, ServiceTokenSource, authFromHeader, insecureSecre
 import { accessTopicOf, toKafkaRecord, validateEvent, type CloudEvent } from '@crm/events';
 import { maskError } from '@crm/graphql';
 import { createKafka, ensureTopics, physicalTopic, type MessagingConfig } from '@crm/messaging';
-import { createLogger, type Logger, type SubgraphName } from '@crm/runtime';
+import { createLogger, envInt, type Logger, type SubgraphName } from '@crm/runtime';
 import { DeniedAttemptRecorder, HttpServer, childTraceparent, traceparentOf } from '@crm/service';
 import { DEFAULT_HARDENING, hardeningFromEnv, type HardeningSettings } from './hardening/config';
 import { operationLimitsPlugin } from './hardening/limits-plugin';
 import { RateLimiter } from './hardening/rate-limiter';
 import { timeoutFetcher } from './hardening/timeout-fetcher';
+import { UPLOAD_ROUTES, routingUrlOf, uploadProxyRoute } from './upload-proxy';
 
 export interface GatewayContext {
   authorization?: string;
@@ -238,6 +239,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return context;
     },
     onRequest: (route, status, seconds) => httpDuration.observe({ route, status: String(status) }, seconds),
+    // File uploads (e.g. a contacts CSV of any size) stream through to the subgraph's own route.
+    routes: UPLOAD_ROUTES.flatMap(({ path, subgraph }) => {
+      const subgraphUrl = urls[subgraph] ?? routingUrlOf(options.supergraphSdl, subgraph);
+      if (!subgraphUrl) return [];
+      return [
+        uploadProxyRoute({
+          path,
+          subgraphUrl,
+          serviceToken,
+          clientIp: (req) => clientIpOf(req, hardening.trustProxy),
+          onUnauthenticated: (req, message) =>
+            deniedAttempts.recorder.record({ code: 'UNAUTHENTICATED', message, clientIp: clientIpOf(req, hardening.trustProxy), requestId: randomUUID() }),
+          timeoutMs: envInt('GATEWAY_UPLOAD_TIMEOUT_MS', 300_000),
+          logger,
+          ...(limiter
+            ? {
+                admit: (key: string) => {
+                  const decision = limiter.take(key);
+                  if (!decision.allowed) rejected.inc({ code: 'RATE_LIMITED' });
+                  return decision;
+                },
+              }
+            : {}),
+        }),
+      ];
+    }),
   });
   const port = await http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const url = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;

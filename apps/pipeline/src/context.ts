@@ -5,6 +5,7 @@ import type { BaseContext } from '@crm/service';
 import type { Opportunity } from './domain/opportunity';
 import type { LostReason, Pipeline, Stage, Tag, Team } from './repositories/config-rows';
 import type { ConfigService } from './services/config-service';
+import type { HistoryImportService } from './services/history-import-service';
 import type { OpportunityService } from './services/opportunity-service';
 import type { ColumnKey, OpportunityQueries, StageVisit } from './services/opportunity-queries';
 
@@ -12,6 +13,7 @@ export interface PipelineServices {
   config: ConfigService;
   opportunities: OpportunityService;
   queries: OpportunityQueries;
+  historyImport: HistoryImportService;
 }
 
 export interface PipelineLoaders {

@@ -9,6 +9,7 @@ import { resolvers } from './resolvers';
 import { ConfigCache } from './services/config-cache';
 import { ConfigService } from './services/config-service';
 import { ContactsClient } from './services/contacts-client';
+import { HistoryImportService } from './services/history-import-service';
 import { OpportunityQueries } from './services/opportunity-queries';
 import { OpportunityService } from './services/opportunity-service';
 import { ScoringRepository } from './services/scoring-service';
@@ -23,10 +24,12 @@ export const pipelineModule: SubgraphModule<PipelineContext> = {
   publishes: [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.pipelineStage, TOPICS.pipelinePipeline, TOPICS.pipelineCurrencyRate],
   create(deps) {
     const scoring = new ScoringRepository();
+    const opportunities = new OpportunityService(deps.dataSource, deps.clock, scoring, new ContactsClient(), new ConfigCache());
     const services = {
       config: new ConfigService(deps.dataSource, deps.clock),
-      opportunities: new OpportunityService(deps.dataSource, deps.clock, scoring, new ContactsClient(), new ConfigCache()),
+      opportunities,
       queries: new OpportunityQueries(deps.dataSource, deps.clock),
+      historyImport: new HistoryImportService(deps.dataSource, deps.clock, opportunities),
     };
     return {
       resolvers,

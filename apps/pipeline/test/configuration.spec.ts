@@ -184,7 +184,7 @@ describe('pipeline configuration (integration)', () => {
   });
 
   it('applies a pipeline’s rules to leads: the dealer’s Pekerjaan required, priority High once KTP and phone are known (seed 002)', async () => {
-    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Dealer rules" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Dealer rules", useLeads: true }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     const dealer = (
       await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id rules { leadRequiredFields autoValues { field value whenFilled } lostReasonRequired lostIsFinal } } } }`)
     ).createPipeline.pipeline;

@@ -35,6 +35,9 @@ describe('pipeline lifecycle (integration)', () => {
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     stages = Object.fromEntries((await api.data(`{ stages { id name } }`)).stages.map((s: any) => [s.name, s.id]));
+    // The shipped team skips the lead step (as Odoo's does until leads are switched on); these tests qualify leads.
+    const defaultTeam = (await api.data(`{ salesTeams { id isDefault } }`)).salesTeams.find((t: any) => t.isDefault).id;
+    await api.data(`mutation { updateSalesTeam(input: { id: "${defaultTeam}", useLeads: true }) { salesTeam { useLeads } } }`);
   });
 
   afterAll(async () => {
@@ -100,6 +103,21 @@ describe('pipeline lifecycle (integration)', () => {
     expect(published[3]!.data).toMatchObject({ createdCustomerId: null, state: { phone: '+62 21 555 0100', type: 'opportunity' } });
   });
 
+  it('creates an opportunity in the first stage when the team does not use leads', async () => {
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Walk-in", useLeads: false }) { salesTeam { id useLeads } } }`)).createSalesTeam.salesTeam;
+    expect(team.useLeads).toBe(false);
+    const direct = await create({ name: 'Walk-in enquiry', teamId: team.id, expectedRevenue: '1000' }, 'createLead', 'CreateLeadInput');
+    expect(direct).toMatchObject({ type: 'OPPORTUNITY', stage: { name: 'New' }, probability: '10.00', proratedRevenue: '100.00', team: { name: 'Walk-in' } });
+    const typed = await create({ name: 'Typed as a lead', teamId: team.id, type: 'LEAD' });
+    expect(typed).toMatchObject({ type: 'OPPORTUNITY', stage: { name: 'New' } });
+    expect((await events(direct.id))[0]!.data).toMatchObject({ state: { type: 'opportunity', stageName: 'New' } });
+    const leads = await api.data(`query($f: OpportunityFilter) { leads(filter: $f) { totalCount } }`, { f: { teamIds: [team.id] } });
+    expect(leads.leads.totalCount).toBe(0);
+    // Switched on, the same team qualifies leads first.
+    await api.data(`mutation { updateSalesTeam(input: { id: "${team.id}", useLeads: true }) { salesTeam { useLeads } } }`);
+    expect(await create({ name: 'Qualified first', teamId: team.id }, 'createLead', 'CreateLeadInput')).toMatchObject({ type: 'LEAD', stage: null });
+  });
+
   it('moves, assigns and loses in bulk — all or nothing', async () => {
     const a = await create({ name: 'Bulk A' });
     const b = await create({ name: 'Bulk B' });
@@ -131,7 +149,7 @@ describe('pipeline lifecycle (integration)', () => {
   });
 
   it('scores probability from the team’s won/lost history; a typed value wins until reset', async () => {
-    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Scoring", scoringFields: ["stage", "country"] }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Scoring", useLeads: true, scoringFields: ["stage", "country"] }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     for (let i = 0; i < 3; i += 1) {
       const won = await create({ name: `ID won ${i}`, teamId: team, countryCode: 'ID' });
       await call('markWon', { id: won.id });
@@ -160,6 +178,16 @@ describe('pipeline lifecycle (integration)', () => {
     expect(rebuilt.rebuildLeadScoring).toEqual({ closedCount: 4, updatedCount: 0 });
     const table = await db.query(`SELECT won_tenths, lost_tenths FROM pipeline.scoring_frequency WHERE team_id = $1 AND variable = '__total__'`, [team]);
     expect(table.rows).toEqual([{ won_tenths: '31', lost_tenths: '11' }]);
+
+    // A lead (no stage) is scored on its other fields, as Odoo scores leads: the same as at New, where converting puts it.
+    const lead = await create({ name: 'ID lead', teamId: team, countryCode: 'ID', expectedRevenue: '1000' }, 'createLead', 'CreateLeadInput');
+    expect(lead).toMatchObject({ type: 'LEAD', stage: null, automatedProbability: indonesian.automatedProbability, probability: indonesian.automatedProbability });
+    expect(lead.proratedRevenue).toBe((Math.round(1000 * Number(indonesian.automatedProbability)) / 100).toFixed(2));
+    expect((await events(lead.id))[0]!.data).toMatchObject({ state: { probability: lead.probability, proratedRevenue: lead.proratedRevenue } });
+    const usLead = await create({ name: 'US lead', teamId: team, countryCode: 'US' }, 'createLead', 'CreateLeadInput');
+    expect(usLead.automatedProbability).toBe(american.automatedProbability);
+    const converted = (await call('convertToOpportunity', { id: lead.id }, 'ConvertToOpportunityInput')).data!.convertToOpportunity.opportunity;
+    expect(converted).toMatchObject({ stage: { name: 'New' }, probability: lead.probability, proratedRevenue: lead.proratedRevenue });
   });
 
   async function publish(topic: string, event: ReturnType<typeof stateEvent>): Promise<void> {
@@ -261,7 +289,7 @@ describe('pipeline lifecycle (integration)', () => {
     await eventually(async () => {
       expect((await db.query('SELECT national_id FROM pipeline.contact_copy WHERE id = $1', [customerId])).rows).toEqual([{ national_id: '6472020504010003' }]);
     });
-    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Samarinda workshop" }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
+    const team = (await api.data(`mutation { createSalesTeam(input: { name: "Samarinda workshop", useLeads: true }) { salesTeam { id } } }`)).createSalesTeam.salesTeam.id;
     await api.data(`mutation { createPipeline(input: { teamId: "${team}", templateKey: "dealer-h23-follow-up", isDefault: true }) { pipeline { id } } }`);
     const lead = await api.data(
       `mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { phone priority properties { key value } } } }`,
@@ -272,5 +300,24 @@ describe('pipeline lifecycle (integration)', () => {
     // What the branch typed stays; the rest comes from the customer master.
     expect(props).toEqual({ nationalId: '6472020504010003', street: 'JL. P. SURYANATA', city: 'Samarinda', occupation: 'MAHASISWA' });
     expect(o).toMatchObject({ phone: '+6285845164510', priority: 2 });
+  });
+  it('proposes duplicates by phone number in E.164: national and international forms, national ones read in the branch’s country', async () => {
+    const state = { id: 'KUL01', name: 'Kuala Lumpur', countryCode: 'MY', timeZone: 'Asia/Kuala_Lumpur', defaultPhoneCountry: 'MY', active: true, version: 1 };
+    await publish('crm.contacts.branch', stateEvent({ subgraph: 'contacts', aggregate: 'branch', event: 'created', state, time: clock.now() }));
+    await eventually(async () =>
+      expect((await db.query(`SELECT default_phone_country FROM pipeline.branch_copy WHERE id = 'KUL01'`)).rows).toEqual([{ default_phone_country: 'MY' }]),
+    );
+    const duplicates = async (id: string) => (await api.data(`{ opportunity(id: "${id}") { duplicates { name } } }`)).opportunity.duplicates.map((d: any) => d.name);
+    // As seed 002's lead form writes a number (0858-…) and contacts keeps it (+62858…): the same phone.
+    const lead = await create({ name: 'Budi: KPB 2 reminder', phone: '0858-1234-5670' }, 'createLead', 'CreateLeadInput');
+    await create({ name: 'Budi: service', phone: '+62 858 1234 5670', stageId: stages['Qualified'] });
+    await create({ name: 'Another number', phone: '+62 858 1234 5671' });
+    expect(await duplicates(lead.id)).toEqual(['Budi: service']);
+    // A national number of a Malaysian branch is a Malaysian number; the same digits at head office are Indonesian.
+    const kl = await create({ name: 'KL walk-in', phone: '03-2345 6789', branchId: 'KUL01' });
+    await create({ name: 'KL by its international number', phone: '+60 3-2345 6789' });
+    await create({ name: 'Jakarta, same digits', phone: '03-2345 6789' });
+    expect(await duplicates(kl.id)).toEqual(['KL by its international number']);
+    expect((await db.query('SELECT phone_e164 FROM pipeline.opportunity WHERE id = $1', [kl.id])).rows[0].phone_e164).toBe('+60323456789');
   });
 });

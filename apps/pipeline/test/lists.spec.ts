@@ -45,9 +45,12 @@ describe('pipeline lists and edits (integration)', () => {
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     stages = Object.fromEntries((await api.data(`{ stages { id name } }`)).stages.map((s: any) => [s.name, s.id]));
-    const created = await api.data(`mutation { createSalesTeam(input: { name: "Lists", memberIds: ["${alice}", "${bob}"] }) { salesTeam { id pipelines { id } } } }`);
+    const created = await api.data(`mutation { createSalesTeam(input: { name: "Lists", useLeads: true, memberIds: ["${alice}", "${bob}"] }) { salesTeam { id pipelines { id } } } }`);
     team = created.createSalesTeam.salesTeam.id;
     pipelineId = created.createSalesTeam.salesTeam.pipelines[0].id;
+    // The shipped team skips the lead step until leads are switched on (as in Odoo); carol's leads go there.
+    const defaultTeam = (await api.data(`{ salesTeams { id isDefault } }`)).salesTeams.find((t: any) => t.isDefault).id;
+    await api.data(`mutation { updateSalesTeam(input: { id: "${defaultTeam}", useLeads: true }) { salesTeam { useLeads } } }`);
 
     ids['Alpha'] = (await create({ name: 'Alpha', teamId: team, salespersonId: alice, priority: 3, expectedClosing: '2026-12-01' })).id;
     clock.advance(24 * 3600_000);
@@ -159,7 +162,8 @@ describe('pipeline lists and edits (integration)', () => {
     const customerId = '0193a2b4-0000-7000-8000-0000000c0042';
     const lead = (await create({ name: 'Dup lead', email: 'Pepper@Stark.com', phone: '+62 21 555-0100', customerId }, 'createLead', 'CreateLeadInput')).id;
     const byEmail = (await create({ name: 'Dup by e-mail', email: 'pepper@stark.com' })).id;
-    const byPhone = (await create({ name: 'Dup by phone', phone: '(62) 21 5550100' }, 'createLead', 'CreateLeadInput')).id;
+    // The national form of the same number (compared in E.164, not by digits).
+    const byPhone = (await create({ name: 'Dup by phone', phone: '021-555 0100' }, 'createLead', 'CreateLeadInput')).id;
     const byCustomer = (await create({ name: 'Dup by customer', customerId, stageId: stages['Proposition'] })).id;
     const lost = (await create({ name: 'Dup lost', email: 'PEPPER@stark.com' })).id;
     await api.data(`mutation { markLost(input: { id: "${lost}" }) { opportunity { id } } }`);

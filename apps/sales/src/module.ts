@@ -32,7 +32,7 @@ export const salesModule: SubgraphModule<SalesContext> = {
     };
     return {
       resolvers,
-      consumers: [pipelineProjection(quotations, bookings), contactsProjection],
+      consumers: [pipelineProjection(quotations, bookings), contactsProjection(quotations, bookings)],
       context: (base) => createContext(base, services),
     };
   },

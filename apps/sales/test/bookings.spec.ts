@@ -222,6 +222,12 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
       state: 'CANCELLED',
       version: 3,
     });
+    const lifecycle = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.booking`, (ms) => ms.filter((m) => m.key === second.id).length === 3);
+    expect(lifecycle.filter((m) => m.key === second.id).map((m) => [m.headers['ce_type'], JSON.parse(m.value!).state.state])).toEqual([
+      ['crm.sales.booking.created.v1', 'draft'],
+      ['crm.sales.booking.posted.v1', 'posted'],
+      ['crm.sales.booking.cancelled.v1', 'cancelled'],
+    ]);
     const headOffice = stack.client(await testToken({ role: 'admin' }));
     const before = await counts();
     const unknown = await headOffice.request(CREATE, { input: { ...base, opportunityId: won, branchId: 'SAM01' } });
@@ -251,5 +257,31 @@ describe('sales: booking services from won opportunities (seed 002)', () => {
     );
     const moved = messages.filter((m) => m.headers['ce_type'] === 'crm.sales.booking.updated.v1' && JSON.parse(m.value!).changes?.opportunityId);
     expect(JSON.parse(moved[0]!.value!).changes.opportunityId).toEqual({ from: won, to: survivor });
+  });
+  it('follows the customer master: no bookings for an archived customer, and a contacts merge moves the bookings', async () => {
+    await publisher.publish(contactEvent({ id: customer, name: 'SULTJE ADOLONG', kind: 'person', mobile: '082187479254', active: false }, 2, 'archived'));
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT active FROM sales.contact_copy WHERE id = $1', [customer]);
+      expect(rows[0].active).toBe(false);
+    });
+    const { rows: [survivor] } = await db.query('SELECT opportunity_id AS id FROM sales.booking LIMIT 1');
+    const before = await counts();
+    const refused = await api.request(CREATE, { input: { ...base, opportunityId: survivor.id } });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
+    expect(await counts()).toEqual(before);
+
+    const kept = newId();
+    await publisher.publish(contactEvent({ id: kept, name: 'SULTJE ADOLONG', kind: 'person' }));
+    await publisher.publish(contactEvent({ id: kept, name: 'SULTJE ADOLONG', kind: 'person', mobile: '082187479254' }, 2, 'merged', { mergedIds: [customer] }));
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT customer_id AS "customerId", count(*)::int AS n FROM sales.booking GROUP BY customer_id');
+      expect(rows).toEqual([{ customerId: kept, n: 2 }]);
+    });
+    const messages = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.booking`, (ms) =>
+      ms.filter((m) => JSON.parse(m.value!).changes?.customerId).length === 2,
+    );
+    const moved = messages.map((m) => JSON.parse(m.value!)).filter((e) => e.changes?.customerId);
+    expect(moved.map((e) => e.changes.customerId)).toEqual([{ from: customer, to: kept }, { from: customer, to: kept }]);
+    expect(moved.map((e) => e.state.state).sort()).toEqual(['cancelled', 'work_order_created']);
   });
 });

@@ -327,6 +327,13 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
     await admin.data(CANCEL, { input: { id: third.id } });
     const cannot = await admin.request(CONFIRM, { input: { id: third.id } });
     expect(cannot.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: 'cannot confirm a cancelled quotation' });
+    const lifecycle = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.quotation`, (ms) => ms.filter((m) => m.key === third.id).length === 4);
+    expect(lifecycle.filter((m) => m.key === third.id).map((m) => [m.headers['ce_type'], JSON.parse(m.value!).state.state])).toEqual([
+      ['crm.sales.quotation.created.v1', 'draft'],
+      ['crm.sales.quotation.cancelled.v1', 'cancelled'],
+      ['crm.sales.quotation.updated.v1', 'draft'],
+      ['crm.sales.quotation.cancelled.v1', 'cancelled'],
+    ]);
 
     const others = Array.from({ length: 9 }, () => newId());
     const dataSource = stack.subgraph('sales').deps.dataSource;
@@ -458,5 +465,52 @@ describe('sales: products, taxes and quotations on real Postgres and Kafka', () 
       { id: q.id },
     );
     expect(hidden).toEqual({ quotation: null, quotationPdf: null });
+  });
+  it('follows the customer master: an archived customer cannot be quoted, a merge moves quotations and orders to the contact kept', async () => {
+    const CREATE = `mutation($input: CreateQuotationInput!) { createQuotation(input: $input) { quotation { id customer { id } } } }`;
+    await publisher.publish(contactEvent({ id: stranger, name: 'Hydra', email: 'x@hydra.example', active: false }, 2, 'archived'));
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT active FROM sales.contact_copy WHERE id = $1', [stranger]);
+      expect(rows[0].active).toBe(false);
+    });
+    const before = await counts();
+    const archived = await admin.request(CREATE, { input: { customerId: stranger, branchId: 'JKT01' } });
+    expect(archived.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
+    expect(archived.errors?.[0]?.message).toContain('archived');
+    expect(await counts()).toEqual(before);
+
+    await publisher.publish(contactEvent({ id: stranger, name: 'Hydra', email: 'x@hydra.example', active: true }, 3, 'restored'));
+    const restored = await eventually(async () => (await admin.data(CREATE, { input: { customerId: stranger, branchId: 'JKT01' } })).createQuotation.quotation);
+    expect(restored.customer).toEqual({ id: stranger });
+
+    // Avengers and Hydra turn out to be one customer: contacts merges them into a new card.
+    const kept = newId();
+    const { rows: referencing } = await db.query(
+      `SELECT id, number FROM sales.quotation WHERE customer_id = ANY($1::uuid[]) OR delivery_address_id = ANY($1::uuid[]) ORDER BY id`,
+      [[avengers, stranger]],
+    );
+    expect(referencing.length).toBeGreaterThanOrEqual(5);
+    await publisher.publish(contactEvent({ id: kept, name: 'PT Avengers Initiative', email: 'procurement@avengers.co.id' }));
+    await publisher.publish(contactEvent({ id: kept, name: 'PT Avengers Initiative', email: 'procurement@avengers.co.id' }, 2, 'merged', { mergedIds: [avengers, stranger] }));
+    await eventually(async () => {
+      const { rows } = await db.query(
+        `SELECT count(*) FILTER (WHERE customer_id = ANY($1::uuid[]) OR invoice_address_id = ANY($1::uuid[]) OR delivery_address_id = ANY($1::uuid[]))::int AS old,
+           count(*) FILTER (WHERE customer_id = $2)::int AS kept FROM sales.quotation`,
+        [[avengers, stranger], kept],
+      );
+      expect(rows[0]).toEqual({ old: 0, kept: referencing.length });
+    });
+    // The confirmed order S00001 follows too; its invoice address (Avengers Finance, a child) stays.
+    const order = await admin.data(`{ quotations(first: 1, filter: { search: "S00001" }) { edges { node { number state customer { id } invoiceAddress { id } deliveryAddress { id } version } } } }`);
+    expect(order.quotations.edges[0].node).toMatchObject({ number: 'S00001', state: 'SALE', customer: { id: kept }, invoiceAddress: { id: invoiceDept }, deliveryAddress: { id: kept } });
+
+    const messages = await readTopic(env.brokers, `${env.topicPrefix}crm.sales.quotation`, (ms) =>
+      ms.filter((m) => m.headers['ce_type'] === 'crm.sales.quotation.updated.v1' && JSON.parse(m.value!).cause === 'crm.contacts.contact.merged.v1').length === referencing.length,
+    );
+    const moved = messages.map((m) => JSON.parse(m.value!)).filter((e) => e.cause === 'crm.contacts.contact.merged.v1');
+    expect(moved.map((e) => e.state.id).sort()).toEqual(referencing.map((r) => r.id).sort());
+    const s1 = moved.find((e) => e.state.number === 'S00001');
+    expect(s1.changes).toEqual({ customerId: { from: avengers, to: kept }, deliveryAddressId: { from: avengers, to: kept } });
+    expect(s1.state).toMatchObject({ customerId: kept, state: 'sale' });
   });
 });

@@ -124,12 +124,18 @@ export function teamEvent(event: 'created' | 'updated', state: { id: string; ver
   });
 }
 
-export function contactEvent(state: { id: string; name: string } & Record<string, unknown>, version = 1): CloudEvent {
+export function contactEvent(
+  state: { id: string; name: string } & Record<string, unknown>,
+  version = 1,
+  event: 'created' | 'updated' | 'archived' | 'restored' | 'merged' = version === 1 ? 'created' : 'updated',
+  extra?: Record<string, unknown>,
+): CloudEvent {
   return stateEvent({
     subgraph: 'contacts',
     aggregate: 'contact',
-    event: version === 1 ? 'created' : 'updated',
+    event,
     state: { ...audit(version), kind: 'company', parentId: null, addressType: null, email: null, active: true, tagIds: [], ...state },
+    extra,
     time: new Date(),
   });
 }

@@ -55,6 +55,8 @@ export interface SubgraphDeps {
   logger: Logger;
   messaging: MessagingConfig;
   kafka: Kafka;
+  /** Refused requests of routes beside /graphql (the GraphQL ones are recorded by a plugin). */
+  deniedAttempts: DeniedAttemptRecorder;
 }
 
 export interface ConsumerSpec {
@@ -194,7 +196,15 @@ export async function startSubgraph<Ctx extends BaseContext>(
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
   const kafka = createKafka(messaging, logger);
-  const deps: SubgraphDeps = { name: module.name, schema: module.schema, dataSource, clock, logger, messaging, kafka };
+  // Refused requests → crm.<name>.access.denied events, through the outbox like any event.
+  const deniedAttempts = new DeniedAttemptRecorder({
+    service: module.name,
+    logger,
+    // Background work: it must not count as the request's queries (queryCount).
+    sink: (events) => backgroundTransaction(dataSource, (manager) => appendToOutbox(manager, module.schema, events)),
+  });
+
+  const deps: SubgraphDeps = { name: module.name, schema: module.schema, dataSource, clock, logger, messaging, kafka, deniedAttempts };
   const parts = module.create(deps);
   const consumerSpecs = [...(parts.consumers ?? []), accessChangesConsumer(module.name, module.schema)];
 
@@ -218,14 +228,6 @@ export async function startSubgraph<Ctx extends BaseContext>(
   });
   dataSource.subscribers.push(new OutboxCommitSubscriber(() => relay.kick()));
   await relay.start();
-
-  // Refused requests → crm.<name>.access.denied events, through the outbox like any event.
-  const deniedAttempts = new DeniedAttemptRecorder({
-    service: module.name,
-    logger,
-    // Background work: it must not count as the request's queries (queryCount).
-    sink: (events) => backgroundTransaction(dataSource, (manager) => appendToOutbox(manager, module.schema, events)),
-  });
 
   const consumers = consumerSpecs.map(
     (spec) =>

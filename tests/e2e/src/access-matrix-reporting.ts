@@ -204,6 +204,10 @@ function opportunitySubject(source: Subject): Subject {
         if (fixture.label.endsWith('owned by user_team')) await admin.data(`mutation($id: ID!) { markWon(input: { id: $id }) { opportunity { id } } }`, { id: fixture.id });
         if (fixture.label.endsWith('unassigned, no team')) await admin.data(`mutation($id: ID!) { markLost(input: { id: $id }) { opportunity { id } } }`, { id: fixture.id });
       }
+      // Leads need teams that use them (the others skip the lead step, as in Odoo).
+      for (const teamId of new Set(standardScopes().map((scope) => scopeIds(setup, scope).teamId))) {
+        await admin.data(`mutation($id: ID!) { updateSalesTeam(input: { id: $id, useLeads: true }) { salesTeam { id } } }`, { id: teamId });
+      }
       for (const [i, scope] of standardScopes().entries()) {
         await admin.data(`mutation($input: CreateLeadInput!) { createLead(input: $input) { opportunity { id } } }`, {
           input: { name: `Lead: ${scope.label}`, ...scopeIds(setup, scope), expectedRevenue: String((i + 1) * 10_000) },

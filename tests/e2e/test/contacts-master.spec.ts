@@ -16,6 +16,7 @@ describe('contacts through the gateway: the customer master', () => {
   let stack: Stack;
   let api: GraphQLClient;
   let db: Client;
+  let adminToken: string;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -24,7 +25,8 @@ describe('contacts through the gateway: the customer master', () => {
     // The demo runs as a real administrator (its users step starts from `me`).
     const bootstrap = stack.client(await testToken({ role: 'admin' }));
     const admin = await bootstrap.data(`mutation { createUser(input: { login: "admin@crm.demo", name: "Demo Administrator", role: ADMIN }) { user { id } } }`);
-    api = stack.client(await testToken({ role: 'admin', id: admin.createUser.user.id }));
+    adminToken = await testToken({ role: 'admin', id: admin.createUser.user.id });
+    api = stack.client(adminToken);
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
     await usersStep.run({ api, ids });
@@ -64,6 +66,19 @@ describe('contacts through the gateway: the customer master', () => {
     });
   });
 
+  it('shows the dealer’s leads generated from the demo’s sales and service history', async () => {
+    const leads = [];
+    for (const i of [0, 1, 2]) {
+      leads.push((await api.data(`query($id: ID!) { opportunity(id: $id) { name branchId stage { name } } }`, { id: ids[`lead.generated.${i}`] })).opportunity);
+    }
+    expect(ids['lead.generated.3']).toBeUndefined();
+    expect(leads).toEqual([
+      { name: 'KPB 2 service reminder – FENTI ZUMARNI', branchId: 'BEN01', stage: { name: 'New' } },
+      { name: 'KPB 1 service reminder – BUDI SANTOSO', branchId: 'SAM01', stage: { name: 'New' } },
+      { name: 'Service reminder – URYANINGSIH', branchId: 'IND01', stage: { name: 'New' } },
+    ]);
+  });
+
   it('searches "pangestu" and finds "PANGESTU,"', async () => {
     const data = await api.data(`{ contacts(filter: { text: "pangestu" }) { totalCount edges { node { name code } } } }`);
     expect(data.contacts.edges.map((e: any) => e.node)).toEqual([{ name: 'PANGESTU,', code: 'BPA/2004/1720353' }]);
@@ -94,6 +109,22 @@ describe('contacts through the gateway: the customer master', () => {
     expect(first.importContacts).toMatchObject({ created: 1, failed: 1, errors: [{ line: 3, field: 'No KTP' }] });
     const second = await api.data(mutation, { csv });
     expect(second.importContacts).toMatchObject({ created: 0, unchanged: 1, failed: 1 });
+  });
+
+  it('uploads a CSV file larger than any GraphQL request through the gateway: good rows imported, bad ones reported', async () => {
+    const rows = Array.from({ length: 8000 }, (_, i) => `UPLOAD ${i};${i === 7 ? '12345' : ''};0813${String(20000000 + i)};Ojek;${'catatan '.repeat(12)}`);
+    const csv = ['Nama;No KTP;No HP;Pekerjaan;Catatan', ...rows].join('\n');
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(1_000_000);
+    const url = new URL('/imports/contacts', stack.gatewayUrl);
+    const post = (token: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
+    const refused = await post('tampered');
+    expect(refused.status).toBe(401);
+    const response = await post(adminToken);
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as any;
+    expect(result).toMatchObject({ rows: 8000, created: 7999, failed: 1, errors: [{ line: 9, field: 'No KTP' }] });
+    const found = await api.data(`{ contacts(filter: { text: "0813-2000-7998" }) { edges { node { name mobile occupation { name } } } } }`);
+    expect(found.contacts.edges.map((e: any) => e.node)).toEqual([{ name: 'UPLOAD 7998', mobile: '+6281320007998', occupation: { name: 'Ojek' } }]);
   });
 
   it('finds duplicates and merges them; the merged contact answers for the absorbed one', async () => {

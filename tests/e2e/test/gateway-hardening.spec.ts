@@ -111,6 +111,26 @@ describe('gateway hardening: every limit refused with a typed error', () => {
     expect(other.status).toBe(200);
   });
 
+  it('rate-limits uploads per user too, and refuses a bad token before the subgraph', async () => {
+    const url = new URL('/imports/contacts?dryRun=true', stack.gatewayUrl);
+    const upload = async (token: string) => {
+      const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: 'name\nRATE TEST\n' });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+    };
+    expect(await upload('tampered')).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+    const token = await testToken({ role: 'user_all' });
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof upload>> | undefined;
+    for (let i = 0; i < 22; i += 1) {
+      last = await upload(token);
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 19).every((s) => s === 200)).toBe(true);
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(last!.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
   it('rate-limits anonymous callers by address (e.g. login attempts)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 22; i += 1) {

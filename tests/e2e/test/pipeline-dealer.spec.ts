@@ -57,7 +57,7 @@ describe('pipeline e2e: the dealer follow-up process (seed 002) as configuration
       key: 'dealer-h23-follow-up',
       stageNames: ['New', 'Follow Up 1', 'Follow Up 2', 'Follow Up 3', 'Won'],
     });
-    const team = await admin.data(`mutation { createSalesTeam(input: { name: "Daya Motor Workshop H23", currency: "IDR" }) { salesTeam { id } } }`);
+    const team = await admin.data(`mutation { createSalesTeam(input: { name: "Daya Motor Workshop H23", currency: "IDR", useLeads: true }) { salesTeam { id } } }`);
     teamId = team.createSalesTeam.salesTeam.id;
     const created = await admin.data(
       `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id name sharedStages stages { id name probability isWon gates { requiredFields editableFields } } } } }`,

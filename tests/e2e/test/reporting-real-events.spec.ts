@@ -129,8 +129,8 @@ describe('reporting through the gateway over real events of every subgraph; rebu
       const stages: Record<string, string> = Object.fromEntries(pipeline.createPipeline.pipeline.stages.map((s: any) => [s.name, s.id]));
       return { teamId, stages };
     };
-    const direct = await team({ name: 'Direct Sales', leaderId: ids['budi'], memberIds: [ids['budi'], ids['sari']], invoicingTarget: '300000000', currency: 'IDR' }, 'standard');
-    const dealer = await team({ name: 'Daya Motor Workshop H23', currency: 'IDR' }, 'dealer-h23-follow-up');
+    const direct = await team({ name: 'Direct Sales', useLeads: true, leaderId: ids['budi'], memberIds: [ids['budi'], ids['sari']], invoicingTarget: '300000000', currency: 'IDR' }, 'standard');
+    const dealer = await team({ name: 'Daya Motor Workshop H23', useLeads: true, currency: 'IDR' }, 'dealer-h23-follow-up');
     ids['direct'] = direct.teamId;
     ids['dealer'] = dealer.teamId;
     const reasons: Record<string, string> = Object.fromEntries((await gql(`{ lostReasons { id name } }`)).lostReasons.map((r: any) => [r.name, r.id]));
@@ -418,9 +418,9 @@ describe('reporting through the gateway over real events of every subgraph; rebu
         ['Follow Up 1', 2, 3, 2, 4], // Tawir 3 → 5 March, Hendra 5 → 9 March
         ['Follow Up 2', 1, 1, 1, 1],
         ['Follow Up 3', 1, 0, 0, 0],
+        ['Lead (before conversion)', 4, 0.75, 0, 1], // the dealer's leads before their conversion
         ['New', 2, 2, 1, 3], // chairs 2 → 3, desks 2 → 5 March
         ['New', 4, 0, 0, 0], // the dealer's conversions went on to Follow Up 1 the same day
-        ['None', 4, 0.75, 0, 1], // the dealer's leads before their conversion
         ['Proposition', 1, 4, 4, 4],
         ['Qualified', 1, 2, 2, 2],
       ]);
@@ -509,7 +509,8 @@ describe('reporting through the gateway over real events of every subgraph; rebu
         targetProgress: 0,
         quotations: { count: 2, amount: idr('50000000.00') },
         ordersThisMonth: none,
-        overdueActivities: 0,
+        // Budi's open call on her own deal "Service contract 2027": activities' rule (the record's scope, or assigned to me)
+        overdueActivities: 1,
         unassignedLeads: 1,
       },
     ]);

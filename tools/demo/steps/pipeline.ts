@@ -6,7 +6,9 @@ import type { DemoContext, DemoStep } from '../step';
  * USD, to show the board converting currencies), and seed 002's motorcycle dealer: a workshop
  * team whose pipeline is created from the shipped dealer-h23-follow-up template, with a
  * branch lead and a converted opportunity in Follow Up 1, and a Manado KPB 2 reminder followed up
- * and won (the sales step books its workshop visit). The demo users join their teams here.
+ * and won (the sales step books its workshop visit), and the dealer's generated leads: a small
+ * sales and service history imported by the template's lead-generation rules (H1 to H2: KPB
+ * due; H2 to H2: no service for 2–3 months). The demo users join their teams here.
  */
 /** A calendar day in Manado (WITA), `days` from today. */
 function day(days: number): string {
@@ -89,7 +91,7 @@ export const pipelineStep: DemoStep = {
     // Seed 002: the dealer's workshop follow-up process, from the template shipped as configuration.
     const dealerPeople = ['sam01.head', 'sam01.team', 'sam01.sales', 'man01.head', 'man01.sales'];
     const team = await api.data(`mutation($input: CreateSalesTeamInput!) { createSalesTeam(input: $input) { salesTeam { id } } }`, {
-      input: { name: 'Daya Motor Workshop H23', currency: 'IDR', emailAlias: 'h23', leaderId: user('sam01.team'), memberIds: dealerPeople.map(user) },
+      input: { name: 'Daya Motor Workshop H23', currency: 'IDR', useLeads: true, emailAlias: 'h23', leaderId: user('sam01.team'), memberIds: dealerPeople.map(user) },
     });
     ids['team.dealer'] = team.createSalesTeam.salesTeam.id;
     // Their team is part of what a user may see (user_team: their teams' documents; user_own: the unassigned ones of their teams).
@@ -180,5 +182,32 @@ export const pipelineStep: DemoStep = {
       { key: 'customerStatus', value: 'TERHUBUNG' },
     ]);
     await api.data(`mutation($id: ID!) { markWon(input: { id: $id }) { opportunity { id } } }`, { id: ids['opportunity.sultje'] });
+
+    await importHistory(ctx);
   },
 };
+
+/**
+ * Seed 002's two kinds of leads generated from history: Bengkulu and Samarinda sales whose KPB
+ * is due (FENTI ZUMARNI is linked by her customer code), an Indramayu service 70 days ago; a
+ * Manado service 20 days ago generates nothing yet.
+ */
+async function importHistory({ api, ids }: DemoContext): Promise<void> {
+  const csv = [
+    'Kind;Branch;Customer Code;Name;Phone;Engine No;Sales Date;Date Last Service;Type Last Service;Type Unit;Sales Source',
+    `SALES;BEN01;BPA/2003/1687405;FENTI ZUMARNI;085268550800;BD 2035 ID - JM81E1056206;${day(-85)};;;Honda Vario 125;Showroom`,
+    `SALES;SAM01;;BUDI SANTOSO;081234567890;KF41E2000001;${day(-40)};;;Honda BeAT;Showroom`,
+    `SERVICE;IND01;;URYANINGSIH;081312995113;D 5890 KZ - JFK1E2208328;;${day(-70)};REG;Honda Supra X 125;CRM`,
+    `SERVICE;MAN01;;SULTJE ADOLONG;082187479254;JM82E1033045;;${day(-20)};KPB 2;Honda Vario 125;`,
+  ].join('\n');
+  const query = `mutation($input: ImportServiceHistoryInput!) { importServiceHistory(input: $input) { created errors { line field message } leads { id } } }`;
+  // The pipeline learns the branches from the contacts subgraph's events: wait until it knows them.
+  for (let attempt = 0; ; attempt += 1) {
+    const dry = await api.data(query, { input: { pipelineId: ids['pipeline.dealer'], csv, dryRun: true } });
+    if (dry.importServiceHistory.errors.length === 0) break;
+    if (attempt >= 60) throw new Error(`history import: ${JSON.stringify(dry.importServiceHistory.errors)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const result = await api.data(query, { input: { pipelineId: ids['pipeline.dealer'], csv } });
+  result.importServiceHistory.leads.forEach((o: { id: string }, i: number) => (ids[`lead.generated.${i}`] = o.id));
+}

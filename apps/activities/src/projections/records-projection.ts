@@ -114,8 +114,11 @@ export function recordsProjection(deps: RecordsProjectionDeps): ConsumerSpec {
       out.push(...(await moveMerged(manager, current, (data['mergedIds'] as string[]).map((id) => id.toLowerCase()), now, event.traceparent)));
     }
 
-    // An archived, lost, cancelled or deleted record loses its open activities (the rules' too).
-    if (!current.active && (previous === null || previous.active || current.deleted)) {
+    // An archived, lost, cancelled or deleted record loses its open activities (the rules' too) —
+    // unless a merge archived or deleted it (`mergedIntoId`): the `merged` event of the record kept
+    // moves them there, open, whichever of the two events arrives first.
+    const mergedAway = typeof data['mergedIntoId'] === 'string';
+    if (!current.active && !mergedAway && (previous === null || previous.active || current.deleted)) {
       out.push(...(await cancelOpen(manager, current, now, name === 'deleted' ? 'the record was deleted' : 'the record was archived', event.traceparent)));
     }
     out.push(...(await deps.rules.run(manager, current, event.traceparent)));

@@ -1,6 +1,6 @@
 import { badInput } from '@crm/graphql';
 import { DEFAULT_CODE_PREFIX, isValidCodePrefix } from './customer-code';
-import { isCountryCode } from './phone';
+import { isCountryCode } from '@crm/phone';
 
 export interface BranchFields {
   name: string;

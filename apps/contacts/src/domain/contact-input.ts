@@ -3,7 +3,7 @@ import { isUuid } from '@crm/runtime';
 import { normalizeCode } from './customer-code';
 import { isValidEmail, normalizeEmail } from './email';
 import { validateNationalId } from './national-id';
-import { isCountryCode, normalizePhone } from './phone';
+import { isCountryCode, normalizePhone } from '@crm/phone';
 import { optionalNotes, optionalText, socialHandle, website } from './text-fields';
 
 export const CONTACT_KINDS = ['company', 'person'] as const;

@@ -8,6 +8,8 @@ const PEPPER = '01934d6e-0000-7000-8000-00000000000b';
 const SELF = '01934d6e-0000-7000-8000-00000000000c';
 const OJEK = '01934d6e-0000-7000-8000-0000000000f1';
 const VIP = '01934d6e-0000-7000-8000-0000000000e1';
+const RINA = '01934d6e-0000-7000-8000-0000000000c1';
+const GONE = '01934d6e-0000-7000-8000-0000000000c2';
 
 const refs: ContactRefs = {
   parents: new Map([
@@ -20,6 +22,10 @@ const refs: ContactRefs = {
   ]),
   occupations: new Map([[OJEK, { id: OJEK, name: 'Ojek', active: true }]]),
   tags: new Map([[VIP, { id: VIP, name: 'VIP', active: true }]]),
+  users: new Map([
+    [RINA, { id: RINA, name: 'Rina', active: true }],
+    [GONE, { id: GONE, name: 'Former Sales', active: false }],
+  ]),
   withCompanyChildren: new Set([SELF]),
   defaultCountry: 'ID',
 };
@@ -39,6 +45,25 @@ describe('contact rules', () => {
   it('creates with defaults, the caller’s single branch and phones in the parent’s country', () => {
     const c = resolveContact(SELF, null, { name: 'Pepper Potts', parentId: ACME, phone: '030 1234567', occupationId: OJEK, tagIds: [VIP] }, refs, branchUser);
     expect(c).toMatchObject({ kind: 'person', name: 'Pepper Potts', branchId: 'SAM01', phone: '+49301234567', phoneEntered: '030 1234567', tagIds: [VIP] });
+  });
+
+  it('reads national phone numbers with the branch’s default country when neither the contact nor its parent has one', () => {
+    const kl = { ...refs, branches: new Map([...refs.branches, ['KUL01', { id: 'KUL01', active: true, defaultPhoneCountry: 'MY' }]]) };
+    const malaysian = resolveContact(SELF, null, { name: 'Ahmad', branchId: 'KUL01', mobile: '012-345 6789' }, kl, admin);
+    expect(malaysian).toMatchObject({ mobile: '+60123456789', mobileEntered: '012-345 6789' });
+    // Without a branch: the configured default (Indonesia in the dealer demo).
+    expect(resolveContact(SELF, null, { name: 'Budi', mobile: '0852-9423-3849' }, refs, admin).mobile).toBe('+6285294233849');
+    // The contact's own country wins over the branch's.
+    expect(resolveContact(SELF, null, { name: 'Hans', branchId: 'KUL01', countryCode: 'DE', phone: '030 1234567' }, kl, admin).phone).toBe('+49301234567');
+  });
+
+  it('takes a salesperson from the user directory only, and keeps one who was deactivated since', () => {
+    expect(resolveContact(SELF, null, { name: 'Budi', salespersonId: RINA }, refs, admin).salespersonId).toBe(RINA);
+    expect(error(() => resolveContact(SELF, null, { name: 'Budi', salespersonId: '01934d6e-0000-7000-8000-0000000000c9' }, refs, admin))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'salespersonId' });
+    expect(error(() => resolveContact(SELF, null, { name: 'Budi', salespersonId: GONE }, refs, admin))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'salespersonId' });
+    const assigned = { ...EMPTY_CONTACT, name: 'Budi', salespersonId: GONE } as ContactFields;
+    expect(resolveContact(SELF, assigned, { salespersonId: GONE, city: 'Bandung' }, refs, admin)).toMatchObject({ salespersonId: GONE, city: 'Bandung' });
+    expect(resolveContact(SELF, assigned, { salespersonId: null }, refs, admin).salespersonId).toBeNull();
   });
 
   it('gives a new child its parent’s branch', () => {

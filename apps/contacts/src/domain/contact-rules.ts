@@ -31,6 +31,8 @@ export interface ContactRefs {
   branches: Map<string, BranchInfo>;
   occupations: Map<string, NamedInfo>;
   tags: Map<string, NamedInfo>;
+  /** The user directory (salespeople), by id. */
+  users: Map<string, NamedInfo>;
   /** Contacts that have a company among their children (a person cannot be their parent). */
   withCompanyChildren: Set<string>;
   /** When no contact, parent or branch country applies (CONTACTS_DEFAULT_COUNTRY, ID by default). */
@@ -39,7 +41,7 @@ export interface ContactRefs {
 
 /**
  * The whole rule set for writing a contact: validates the patch, applies it to `before`
- * (null for a new contact), checks references (parent, branch, occupation, tags), parent
+ * (null for a new contact), checks references (parent, branch, occupation, tags, salesperson), parent
  * cycles and kinds, the caller's branches, and normalises phones with the country that
  * applies (the contact's, else its parent's, else its branch's default, else the system's).
  * Throws BAD_USER_INPUT (or FORBIDDEN for a foreign branch) naming the field.
@@ -89,6 +91,11 @@ export function resolveContact(
   if (fields.occupationId !== undefined && after.occupationId !== null && after.occupationId !== before?.occupationId) {
     const occupation = refs.occupations.get(after.occupationId);
     if (!occupation || !occupation.active) throw badInput('occupationId', `unknown occupation ${after.occupationId}`);
+  }
+  if (fields.salespersonId !== undefined && after.salespersonId !== null && after.salespersonId !== before?.salespersonId) {
+    const salesperson = refs.users.get(after.salespersonId);
+    if (!salesperson) throw badInput('salespersonId', `unknown user ${after.salespersonId}`);
+    if (!salesperson.active) throw badInput('salespersonId', `user ${salesperson.name} is deactivated`);
   }
   if (fields.tagIds !== undefined) {
     const kept = new Set(before?.tagIds ?? []);

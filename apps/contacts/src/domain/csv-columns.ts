@@ -1,3 +1,7 @@
+import { headerKey } from '@crm/csv';
+
+export { detectDelimiter, headerKey } from '@crm/csv';
+
 /** What a CSV column holds: a contact field, or a reference resolved by name/code. */
 export type ImportField =
   | 'code' | 'name' | 'kind' | 'parentCode' | 'company' | 'addressType' | 'street' | 'street2' | 'city' | 'state' | 'zip'
@@ -41,9 +45,6 @@ export interface ColumnMap {
   duplicates: string[];
 }
 
-export function headerKey(header: string): string {
-  return header.trim().toLowerCase().replace(/[\s_.\-/]+/g, '');
-}
 
 export function mapColumns(header: string[]): ColumnMap {
   const map: ColumnMap = { fields: [], headers: {}, ignored: [], duplicates: [] };
@@ -63,13 +64,6 @@ export function mapColumns(header: string[]): ColumnMap {
   return map;
 }
 
-/** The delimiter of a CSV from its header line: the most frequent of , ; and tab (comma on a tie). */
-export function detectDelimiter(firstLine: string): string {
-  const count = (c: string) => firstLine.split(c).length - 1;
-  const candidates: [string, number][] = [[',', count(',')], [';', count(';')], ['\t', count('\t')]];
-  candidates.sort((a, b) => b[1] - a[1]);
-  return candidates[0]![1] > 0 ? candidates[0]![0] : ',';
-}
 
 /** "company", "true", "1", "yes", "ya" → company; "person", "individual", "false", "0", "no", "tidak" → person. */
 export function parseKind(value: string): string {

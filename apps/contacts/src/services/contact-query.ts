@@ -4,7 +4,7 @@ import type { AuthUser } from '@crm/auth';
 import { badInput, parsePage, toConnection, type Connection, type PageArgs } from '@crm/graphql';
 import { isUuid } from '@crm/runtime';
 import { ADDRESS_TYPES, CONTACT_KINDS } from '../domain/contact-input';
-import { phoneQuery } from '../domain/phone';
+import { phoneQuery } from '@crm/phone';
 import { containsPattern, isFuzzyTerm, searchTerms } from '../domain/text-search';
 import { CONTACT_SELECT, contactScope, rowToContact, type ContactRecord } from './contact-sql';
 

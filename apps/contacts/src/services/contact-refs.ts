@@ -11,6 +11,8 @@ export interface ConfigLists {
   tags: Map<string, NamedInfo>;
 }
 
+export type UserInfo = NamedInfo & { login: string };
+
 /**
  * Branches, occupations and tags: small configuration tables, read whole (3 queries, one after
  * the other: a transaction's manager has one connection, which runs one query at a time).
@@ -29,6 +31,16 @@ export async function loadConfigLists(manager: EntityManager): Promise<ConfigLis
     occupations: new Map(occupations.map((o: Row) => [o.id, { id: o.id, name: o.name, active: o.active }])),
     tags: new Map(tags.map((t: Row) => [t.id, { id: t.id, name: t.name, active: t.active }])),
   };
+}
+
+/** Users of the directory (salespeople): those of `ids`, or all of them when `ids` is omitted (imports). */
+export async function loadUsers(manager: EntityManager, ids?: (string | null | undefined)[]): Promise<Map<string, UserInfo>> {
+  const wanted = ids && [...new Set(ids.filter((id): id is string => isUuid(id)).map((id) => id.toLowerCase()))];
+  if (wanted && wanted.length === 0) return new Map();
+  const rows = wanted
+    ? await manager.query(`SELECT id, name, login, active FROM contacts.user_account WHERE id = ANY($1::uuid[])`, [wanted])
+    : await manager.query(`SELECT id, name, login, active FROM contacts.user_account`);
+  return new Map(rows.map((u: Row) => [u.id, { id: u.id, name: u.name, login: u.login, active: u.active }]));
 }
 
 /** The parents a user may see, each with its lineage (itself and everything above it), in one query. */
@@ -67,10 +79,12 @@ export async function loadRefs(
   defaultCountry: string,
   parentIds: (string | null | undefined)[],
   selfIds: string[],
+  salespersonIds: (string | null | undefined)[] = [],
   lists?: ConfigLists,
 ): Promise<ContactRefs & ConfigLists> {
   const config = lists ?? (await loadConfigLists(manager));
   const parents = await loadParents(manager, user, parentIds);
   const withCompanyChildren = await loadWithCompanyChildren(manager, selfIds);
-  return { ...config, parents, withCompanyChildren, defaultCountry };
+  const users = await loadUsers(manager, salespersonIds);
+  return { ...config, parents, withCompanyChildren, users, defaultCountry };
 }

@@ -39,7 +39,7 @@ export class ContactService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const id = uuidv7(now.getTime());
-      const refs = await loadRefs(manager, user, this.config.defaultCountry, [input.parentId], []);
+      const refs = await loadRefs(manager, user, this.config.defaultCountry, [input.parentId], [], [input.salespersonId]);
       const fields = resolveContact(id, null, input, refs, user);
       if (fields.code !== null) {
         await assertCodeFree(manager, fields.code, id);
@@ -61,7 +61,7 @@ export class ContactService {
     const { id, expectedVersion, ...patch } = input;
     return this.dataSource.transaction(async (manager) => {
       const before = await this.lockVisible(manager, id, user, expectedVersion);
-      const refs = await loadRefs(manager, user, this.config.defaultCountry, [patch.parentId === undefined ? before.parentId : patch.parentId], [before.id]);
+      const refs = await loadRefs(manager, user, this.config.defaultCountry, [patch.parentId === undefined ? before.parentId : patch.parentId], [before.id], [patch.salespersonId]);
       const after = resolveContact(before.id, fieldsOf(before), patch, refs, user);
       const changes = diffFields(fieldsOf(before), after);
       if (Object.keys(changes).length === 0) return before;

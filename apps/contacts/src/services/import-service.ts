@@ -1,9 +1,9 @@
-import { createReadStream, realpathSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { requireRole, type AuthUser } from '@crm/auth';
+import { csvRecords, importFilePath, type CsvRecord } from '@crm/csv';
 import { badInput, conflict } from '@crm/graphql';
 import { appendToOutbox } from '@crm/messaging';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
@@ -16,10 +16,9 @@ import { cleanNationalId } from '../domain/national-id';
 import { advancePastCodes, nextCustomerCodes } from './code-sequence';
 import type { ContactsConfig } from './config';
 import { contactEvent } from './contact-events';
-import { loadConfigLists, loadParents, loadWithCompanyChildren, type ConfigLists } from './contact-refs';
+import { loadConfigLists, loadParents, loadUsers, loadWithCompanyChildren, type ConfigLists, type UserInfo } from './contact-refs';
 import { SCHEMA, codeSettings } from './contact-service';
 import { CONTACT_SELECT, FIELD_COLUMNS, FIELD_KEYS, contactScope, fieldsOf, rowToContact, type ContactRecord } from './contact-sql';
-import { csvRecords, type CsvRecord } from './import-rows';
 import { returnedRows, type Row } from './sql-util';
 
 export interface ImportRowError {
@@ -60,6 +59,20 @@ interface Pending {
   changes: Record<string, { from: unknown; to: unknown }>;
 }
 
+/** The salesperson column names a user by id, login or name (a name two users share is not a key). */
+function salespersonKeys(users: { id: string; name: string; login: string }[]): Map<string, string> {
+  const keys = new Map<string, string>();
+  const names = new Map<string, string[]>();
+  for (const u of users) {
+    keys.set(u.id.toLowerCase(), u.id);
+    keys.set(u.login.toLowerCase(), u.id);
+    const name = u.name.trim().toLowerCase();
+    names.set(name, [...(names.get(name) ?? []), u.id]);
+  }
+  for (const [name, ids] of names) if (ids.length === 1 && !keys.has(name)) keys.set(name, ids[0]!);
+  return keys;
+}
+
 /** What one import remembers across its batches. */
 interface ImportState {
   options: ImportOptions;
@@ -67,6 +80,9 @@ interface ImportState {
   lists: ConfigLists;
   occupationByName: Map<string, string>;
   tagByName: Map<string, string>;
+  /** The user directory, read once; salespeople by id, login or (when unique) lower-case name. */
+  users: Map<string, UserInfo>;
+  userByKey: Map<string, string>;
   /** Contacts of this file that have a code, for later rows' parentCode. */
   fileParents: Map<string, ParentInfo>;
   result: ImportResult;
@@ -129,24 +145,7 @@ export class ImportService {
 
   /** A path inside CONTACTS_IMPORT_DIR, or BAD_USER_INPUT: no other file of the server can be read. */
   importPath(path: string): string {
-    const dir = resolve(this.config.importDir);
-    const full = resolve(dir, path);
-    let real: string;
-    try {
-      real = realpathSync(full);
-      if (!statSync(real).isFile()) throw new Error('not a file');
-    } catch {
-      throw badInput('path', `${path} is not a file of the import directory`);
-    }
-    const realDir = (() => {
-      try {
-        return realpathSync(dir);
-      } catch {
-        return dir;
-      }
-    })();
-    if (!real.startsWith(realDir + sep)) throw badInput('path', `${path} is outside the import directory`);
-    return real;
+    return importFilePath(this.config.importDir, path);
   }
 
   async importStream(stream: Readable, options: ImportOptions): Promise<ImportResult> {
@@ -165,12 +164,15 @@ export class ImportService {
 
     const run = async (manager: EntityManager | null) => {
       const lists = await loadConfigLists(manager ?? this.dataSource.manager);
+      const users = await loadUsers(manager ?? this.dataSource.manager);
       const state: ImportState = {
         options,
         columns,
         lists,
         occupationByName: new Map([...lists.occupations.values()].filter((o) => o.active).map((o) => [o.name.toLowerCase(), o.id])),
         tagByName: new Map([...lists.tags.values()].filter((t) => t.active).map((t) => [t.name.toLowerCase(), t.id])),
+        users,
+        userByKey: salespersonKeys([...users.values()]),
         fileParents: new Map(),
         result,
         now: this.clock.now(),
@@ -250,6 +252,12 @@ export class ImportService {
             ids.push(id);
           }
           input.tagIds = ids;
+          break;
+        }
+        case 'salespersonId': {
+          const id = state.userByKey.get(value.toLowerCase());
+          if (!id) throw new RowError(state.columns.headers.salespersonId!, `unknown user "${value}" (give the login, the name or the id)`);
+          input.salespersonId = id;
           break;
         }
         case 'code':
@@ -342,7 +350,7 @@ export class ImportService {
     const withCompanyChildren = await loadWithCompanyChildren(manager, found.map((r) => r['id'] as string));
     const parents = new Map<string, ParentInfo>(loadedParents);
     for (const info of state.fileParents.values()) parents.set(info.id, info);
-    const refs: ContactRefs = { ...state.lists, parents, withCompanyChildren, defaultCountry: this.config.defaultCountry };
+    const refs: ContactRefs = { ...state.lists, users: state.users, parents, withCompanyChildren, defaultCountry: this.config.defaultCountry };
 
     const pending = new Map<string, Pending>();
     const pendingByCode = new Map<string, string>();

@@ -12,6 +12,8 @@ import { SCHEMA } from './contact-service';
 import { fieldsOf, type ContactRecord } from './contact-sql';
 import { loadContacts, updateContactRow } from './contact-store';
 import { returnedRows } from './sql-util';
+import { userChanges, userEvent } from './user-events';
+import { USER_COLUMNS, type UserRecord } from './user-record';
 
 export interface MergeInput {
   targetId: string;
@@ -39,7 +41,8 @@ class DryRun extends Error {
  * Merges any number of contacts into one, in one transaction: the target's empty fields are
  * filled, tags and notes combined, children and addresses of the sources move to the target,
  * the sources are archived (mergedInto = target). Events: `updated` for every moved child,
- * `archived` (with mergedIntoId) for every source, `merged` (with mergedIds) for the target.
+ * `archived` (with mergedIntoId) for every source, `updated` on crm.contacts.user for every user
+ * whose contact card was a source (it now is the target), `merged` (with mergedIds) for the target.
  * A dry run does all of it and rolls back.
  */
 export class MergeService {
@@ -117,6 +120,22 @@ export class MergeService {
           for (const [i, child] of after.entries()) {
             events.push(contactEvent('updated', child!, { time: now, traceparent: ctx.traceparent, changes: { parentId: { from: before[i]!.parentId, to: targetId } } }));
           }
+        }
+
+        // Users whose contact card was a source now have the card kept (Odoo re-points res.users.partner_id).
+        const users: UserRecord[] = await manager.query(
+          `SELECT ${USER_COLUMNS} FROM contacts.user_account u WHERE u.contact_id = ANY($1::uuid[]) ORDER BY u.id FOR UPDATE`,
+          [sourceIds],
+        );
+        for (const before of users) {
+          const [after] = returnedRows<UserRecord>(
+            await manager.query(
+              `UPDATE contacts.user_account u SET contact_id = $2, version = u.version + 1, updated_at = $3, updated_by = $4
+               WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+              [before.id, targetId, now, user.id],
+            ),
+          );
+          events.push(userEvent('updated', after!, { time: now, traceparent: ctx.traceparent, changes: userChanges(before, after!) }));
         }
 
         const changes = diffFields(fieldsOf(target), plan.after);

@@ -1,5 +1,6 @@
 import { badInput, invalidTransition } from '@crm/graphql';
 import { GATEABLE_FIELDS, hasValue, propertyKeyOf, type FieldReader } from './gates';
+import { leadGenerationFromJson, validateLeadGeneration, type LeadGenerationInput, type LeadGenerationRules } from './lead-generation';
 import { normalizePropertyValue, type PropertyDefinition } from './properties';
 
 /**
@@ -17,6 +18,9 @@ import { normalizePropertyValue, type PropertyDefinition } from './properties';
  * - lostIsFinal: a lost one is not restored (seed 002: "Jika Lost artinya opportunity tidak dapat
  *   dilanjutkan kembali" — lost cannot be carried on); an administrator may still relax the rule.
  *
+ * - leadGeneration: leads generated from sales and service history (src/domain/lead-generation.ts);
+ *   null: the pipeline generates none.
+ *
  * Targets are `priority` (0–3) or a pipeline property (`properties.<key>`, its value checked
  * against the property's type).
  */
@@ -31,15 +35,18 @@ export interface PipelineRules {
   autoValues: AutoValue[];
   lostReasonRequired: boolean;
   lostIsFinal: boolean;
+  leadGeneration: LeadGenerationRules | null;
 }
 
-export const NO_RULES: PipelineRules = { leadRequiredFields: [], autoValues: [], lostReasonRequired: false, lostIsFinal: false };
+export const NO_RULES: PipelineRules = { leadRequiredFields: [], autoValues: [], lostReasonRequired: false, lostIsFinal: false, leadGeneration: null };
 
 export interface PipelineRulesInput {
   leadRequiredFields?: string[] | null;
   autoValues?: { field?: string | null; value?: string | null; whenFilled?: string[] | null }[] | null;
   lostReasonRequired?: boolean | null;
   lostIsFinal?: boolean | null;
+  /** GraphQL gives the fixed properties as [{ key, value }]; JSON templates as an object. */
+  leadGeneration?: LeadGenerationInput | null;
 }
 
 /** Validates rules against the built-in fields and the pipeline's property definitions. */
@@ -74,7 +81,13 @@ export function validatePipelineRules(input: PipelineRulesInput, definitions: re
     if (whenFilled.includes(target)) throw badInput(`${at}.whenFilled`, 'a rule cannot depend on its own field');
     return { field: target, value, whenFilled };
   });
-  return { leadRequiredFields, autoValues, lostReasonRequired: Boolean(input.lostReasonRequired), lostIsFinal: Boolean(input.lostIsFinal) };
+  return {
+    leadRequiredFields,
+    autoValues,
+    lostReasonRequired: Boolean(input.lostReasonRequired),
+    lostIsFinal: Boolean(input.lostIsFinal),
+    leadGeneration: validateLeadGeneration(input.leadGeneration, definitions, `${field}.leadGeneration`),
+  };
 }
 
 /** Reads rules stored as JSON (tolerates missing members). */
@@ -85,6 +98,7 @@ export function rulesFromJson(raw: unknown): PipelineRules {
     autoValues: r.autoValues ?? [],
     lostReasonRequired: r.lostReasonRequired ?? false,
     lostIsFinal: r.lostIsFinal ?? false,
+    leadGeneration: leadGenerationFromJson(r.leadGeneration),
   };
 }
 

@@ -46,6 +46,14 @@ describe('predictive lead scoring (naive Bayes per team)', () => {
     expect(table.get('country')!.get('US')).toEqual({ wonTenths: 1, lostTenths: 11 });
   });
 
+  it('scores a lead (no stage) on its other fields, as Odoo does', () => {
+    const table = history();
+    // Indonesia: prior 31/42 vs 11/42; country 31/32 vs 1/12 — no stage factor.
+    const won = (31 / 42) * (31 / 32);
+    const lost = (11 / 42) * (1 / 12);
+    expect(scoreLead(lead({ stageId: null, countryCode: 'ID' }), ['stage', 'country'], table)).toBe(round2(won / (won + lost)));
+  });
+
   it('computes the Bayes probability from the frequencies', () => {
     const table = history();
     // Qualified, Indonesia: prior 31/42 vs 11/42; stage 31/31 vs 1/11; country 31/32 vs 1/12.

@@ -11,7 +11,8 @@
  * at 0.1 so that a value never seen with one outcome does not zero the product, and tags seen
  * fewer than 50 times are ignored (too small a sample). Results are clamped to 0.01…99.99.
  * Unlike Odoo, a team's score needs at least one real won and one real lost lead; before
- * that the stage default applies.
+ * that the stage default applies. A lead has no stage: it is scored on the other variables
+ * (as Odoo scores leads) — its score at the first stage when every closed lead reached it.
  */
 export const SCORING_VARIABLES = ['stage', 'country', 'source', 'medium', 'campaign', 'tags', 'team'] as const;
 export type ScoringVariable = (typeof SCORING_VARIABLES)[number];

@@ -6,6 +6,8 @@ import { OrderConfirmationMarksWon1732500000003 } from './1732500000003-order-co
 import { PublishCurrencyRates1732500000004 } from './1732500000004-publish-currency-rates';
 import { PipelineRules1732500000005 } from './1732500000005-pipeline-rules';
 import { ContactCopyMasterFields1732500000006 } from './1732500000006-contact-copy-master-fields';
+import { HistoryLeadGeneration1732500000007 } from './1732500000007-history-lead-generation';
+import { PhoneMatchKey1732500000008 } from './1732500000008-phone-match-key';
 
 /** In the order they apply. */
 export const migrations = [
@@ -17,4 +19,6 @@ export const migrations = [
   PublishCurrencyRates1732500000004,
   PipelineRules1732500000005,
   ContactCopyMasterFields1732500000006,
+  HistoryLeadGeneration1732500000007,
+  PhoneMatchKey1732500000008,
 ];

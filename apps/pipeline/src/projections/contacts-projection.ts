@@ -20,21 +20,45 @@ interface ContactState {
   street?: string | null;
   city?: string | null;
   occupationName?: string | null;
+  code?: string | null;
   version: number;
+}
+
+interface BranchState {
+  id: string;
+  version: number;
+  name: string;
+  timeZone: string;
+  countryCode?: string | null;
+  /** The country national phone numbers of the branch are read in (contacts' rule). */
+  defaultPhoneCountry?: string | null;
+  active: boolean;
+}
+
+/** Branches: the time zone of a branch's "today" when leads are generated from its history. */
+async function applyBranch(event: CloudEvent, manager: EntityManager): Promise<void> {
+  const { state: b } = event.data as StateEventData<BranchState>;
+  await manager.query(
+    `INSERT INTO pipeline.branch_copy AS x (id, version, name, time_zone, active, default_phone_country) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, active = EXCLUDED.active,
+       default_phone_country = EXCLUDED.default_phone_country
+     WHERE x.version < EXCLUDED.version`,
+    [b.id, b.version, b.name, b.timeZone, b.active ?? true, b.defaultPhoneCountry ?? b.countryCode ?? null],
+  );
 }
 
 
 async function upsertCopy(manager: EntityManager, state: ContactState): Promise<void> {
   await manager.query(
-    `INSERT INTO pipeline.contact_copy (id, name, email, phone, country_code, version, national_id, street, city, occupation_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO pipeline.contact_copy (id, name, email, phone, country_code, version, national_id, street, city, occupation_name, code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
        country_code = EXCLUDED.country_code, version = EXCLUDED.version, national_id = EXCLUDED.national_id, street = EXCLUDED.street,
-       city = EXCLUDED.city, occupation_name = EXCLUDED.occupation_name
+       city = EXCLUDED.city, occupation_name = EXCLUDED.occupation_name, code = EXCLUDED.code
      WHERE pipeline.contact_copy.version < EXCLUDED.version`,
     [
       state.id, state.name, state.email ?? null, state.phone ?? null, state.countryCode ?? null, state.version, state.nationalId ?? null,
-      state.street ?? null, state.city ?? null, state.occupationName ?? null,
+      state.street ?? null, state.city ?? null, state.occupationName ?? null, state.code ?? null,
     ],
   );
 }
@@ -67,8 +91,10 @@ export function contactsProjection(deps: { clock: Clock; scoring: ScoringReposit
   };
   return {
     name: 'pipeline.contacts',
-    topics: [TOPICS.contactsContact],
+    topics: [TOPICS.contactsContact, TOPICS.contactsBranch],
     handlers: {
+      'crm.contacts.branch.created.v1': applyBranch,
+      'crm.contacts.branch.updated.v1': applyBranch,
       'crm.contacts.contact.created.v1': copy,
       'crm.contacts.contact.updated.v1': copy,
       'crm.contacts.contact.merged.v1': merged,

@@ -17,6 +17,8 @@ export const mutationResolvers = {
     opportunity(await ctx.opportunities.create(input, ctx)),
   createLead: async (_: unknown, { input }: Args<OpportunityFieldsInput>, ctx: PipelineContext) =>
     opportunity(await ctx.opportunities.create({ ...input, type: 'lead' }, ctx, 'lead')),
+  importServiceHistory: (_: unknown, { input }: Args<{ pipelineId: string; csv?: string | null; path?: string | null; dryRun?: boolean | null }>, ctx: PipelineContext) =>
+    ctx.historyImport.importFromApi(input, ctx),
   updateOpportunity: async (_: unknown, { input }: Args<UpdateOpportunityInput>, ctx: PipelineContext) =>
     opportunity(await ctx.opportunities.update(input, ctx)),
   moveOpportunity: async (_: unknown, { input }: Args<MoveOpportunityInput>, ctx: PipelineContext) =>

@@ -3,10 +3,17 @@ import { isUuid } from '@crm/runtime';
 import type { PipelineContext } from '../context';
 import { isOverdue, type Opportunity } from '../domain/opportunity';
 import { PRIORITIES } from '../domain/opportunity-input';
+import type { LeadGenerationRules } from '../domain/lead-generation';
 import type { Pipeline, Stage, Team } from '../repositories/config-rows';
+import type { HistoryImportResult } from '../services/history-import-service';
 import type { BoardColumnData, StageVisit } from '../services/opportunity-queries';
 
 const up = (s: string) => s.toUpperCase();
+/** A rule's fixed values, by key (stored as jsonb, whose key order is its own). */
+const fixed = (values: Record<string, string>) =>
+  Object.entries(values)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => ({ key, value }));
 
 async function reference<T>(ref: { id: string }, ctx: PipelineContext, load: (id: string) => Promise<T | null>): Promise<T | null> {
   requireUser(ctx);
@@ -76,6 +83,15 @@ export const typeResolvers = {
     team: (p: Pipeline, _: unknown, ctx: PipelineContext) => ctx.loaders.team.load(p.teamId),
     stages: (p: Pipeline, _: unknown, ctx: PipelineContext) => ctx.loaders.stagesOfPipeline.load(p.id),
     propertyDefinitions: (p: Pipeline) => p.propertyDefinitions.map((d) => ({ ...d, type: up(d.type) })),
+  },
+  LeadGenerationRules: {
+    createAs: (r: LeadGenerationRules) => up(r.createAs),
+  },
+  SalesHistoryRule: { properties: (r: { properties: Record<string, string> }) => fixed(r.properties) },
+  ServiceHistoryRule: { properties: (r: { properties: Record<string, string> }) => fixed(r.properties) },
+  ImportServiceHistoryPayload: {
+    leads: async (r: HistoryImportResult, _: unknown, ctx: PipelineContext) =>
+      (await ctx.loaders.opportunity.loadMany(r.leadIds)).filter((o) => o && !(o instanceof Error)),
   },
   Stage: {
     __resolveReference: (ref: { id: string }, ctx: PipelineContext) => reference(ref, ctx, (id) => ctx.loaders.stage.load(id)),

@@ -197,7 +197,9 @@ export class OpportunityQueries {
 
   /**
    * Likely duplicates of several leads/opportunities, as Odoo's convert and merge wizards
-   * propose them: the same customer, the same e-mail (case aside) or the same phone digits;
+   * propose them: the same customer, the same e-mail (case aside) or the same phone number —
+   * compared in E.164 (`phone_e164`, src/domain/phone-match.ts), or by its digits when one of
+   * the two is not a valid number;
    * active ones only (lost included), those the user may see, most advanced stage first.
    */
   async duplicates(ids: readonly string[], user: AuthUser): Promise<Opportunity[][]> {
@@ -210,7 +212,8 @@ export class OpportunityQueries {
          JOIN pipeline.opportunity o ON o.id <> src.id
           AND ((src.customer_id IS NOT NULL AND o.customer_id = src.customer_id)
             OR (NULLIF(src.email, '') IS NOT NULL AND lower(o.email) = lower(src.email))
-            OR (${digits('src.phone')} IS NOT NULL AND ${digits('o.phone')} = ${digits('src.phone')}))
+            OR (src.phone_e164 IS NOT NULL AND o.phone_e164 = src.phone_e164)
+            OR ((src.phone_e164 IS NULL OR o.phone_e164 IS NULL) AND ${digits('src.phone')} IS NOT NULL AND ${digits('o.phone')} = ${digits('src.phone')}))
          LEFT JOIN pipeline.stage s ON s.id = o.stage_id
         WHERE src.id = ANY($1::uuid[]) AND (o.active OR o.status = 'lost') AND ${scope.join(' AND ')}
         ORDER BY (o.type = 'opportunity') DESC, s.sequence DESC NULLS LAST, o.created_at, o.id`,

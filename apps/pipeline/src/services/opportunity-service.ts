@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { appendToOutbox } from '@crm/messaging';
 import { GraphQLError } from 'graphql';
-import { canSee, requireRole, requireUser, resolveBranch } from '@crm/auth';
+import { canSee, requireRole, requireUser, resolveBranch, type AuthUser } from '@crm/auth';
 import { badInput, invalidTransition, notFound } from '@crm/graphql';
 import { isUuid, uuidv7, type Clock } from '@crm/runtime';
 import type { BaseContext } from '@crm/service';
@@ -148,7 +148,8 @@ export class OpportunityService {
     } else {
       if (rescore) {
         const stage = await ws.stage(o.pipelineId, o.stageId);
-        o.automatedProbability = automatedProbability(stage, stage ? await ws.score(o) : null);
+        // A lead has no stage: scored on its other fields (0 until its team has won and lost history).
+        o.automatedProbability = automatedProbability(stage, stage || o.stageId === null ? await ws.score(o) : null);
       }
       o.probability = effectiveProbability({ status: o.status, manual: o.probabilityManual, manualValue: o.probability, automated: o.automatedProbability });
     }
@@ -255,7 +256,7 @@ export class OpportunityService {
    * filled (not over what the change names, nor what the stage locks), then a lead's required
    * fields (src/domain/pipeline-rules.ts).
    */
-  private async applyPipelineRules(ws: Workspace, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>): Promise<void> {
+  private async applyPipelineRules(ws: Workspace, o: Opportunity, changed: Set<string>, explicit: ReadonlySet<string>, complete = true): Promise<void> {
     const pipeline = await ws.pipeline(o.pipelineId);
     if (!pipeline) return;
     const stage = await ws.stage(o.pipelineId, o.stageId);
@@ -267,7 +268,7 @@ export class OpportunityService {
       else if (field === 'priority') o.priority = Number(value);
       changed.add(field);
     }
-    if (o.type === 'lead') assertLeadComplete(pipeline.rules, (f) => readField(o, f));
+    if (o.type === 'lead' && complete) assertLeadComplete(pipeline.rules, (f) => readField(o, f));
   }
 
   /** Stage gates: fields locked in the (current or target) stage, fields required to be in it. */
@@ -347,10 +348,29 @@ export class OpportunityService {
     return this.run(ctx, (ws) => this.createIn(ws, fields, fields.type ?? type));
   }
 
-  private async createIn(ws: Workspace, fields: OpportunityFields, type: lifecycle.OpportunityType): Promise<Opportunity> {
+  /**
+   * Leads generated from sales and service history (src/services/history-import-service.ts),
+   * in one transaction per batch: `work` creates each with `create`. They are created as the
+   * system creates them: the lead form's required fields (and the first stage's) are for the
+   * branch to fill in before its next save, as Odoo's generated leads wait for their Pekerjaan.
+   */
+  async generate<T>(
+    user: AuthUser,
+    traceparent: string | undefined,
+    work: (create: (fields: OpportunityFields, type: lifecycle.OpportunityType) => Promise<Opportunity>, manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inTransaction(this.dataSource, { now: this.clock.now(), user, traceparent }, (tx: Tx) => {
+      const ws = new Workspace(tx, this.scoring, this.cache);
+      return work((fields, type) => this.createIn(ws, fields, type, true), tx.manager);
+    });
+  }
+
+  private async createIn(ws: Workspace, fields: OpportunityFields, type: lifecycle.OpportunityType, generated = false): Promise<Opportunity> {
     const { tx } = ws;
     const salespersonId = fields.salespersonId !== undefined ? fields.salespersonId : tx.user.id;
-    const { team, pipeline, stage } = await this.resolvePlacement(ws, fields, salespersonId, type);
+    const placement = await this.resolvePlacement(ws, fields, salespersonId, type);
+    const { team, pipeline, stage } = placement;
+    type = placement.type;
     const o: Opportunity = {
       id: uuidv7(tx.now.getTime()),
       type,
@@ -404,12 +424,12 @@ export class OpportunityService {
     }
     const changed = await this.applyFields(ws, o, rest);
     const named = new Set(namedFields(rest));
-    await this.applyPipelineRules(ws, o, new Set([...changed, ...named]), named);
+    await this.applyPipelineRules(ws, o, new Set([...changed, ...named]), named, !generated);
     if (stage) {
       await this.enterStage(ws, o, stage, { top: true });
       if (stage.isWon) Object.assign(o, lifecycle.move(o, true, tx.now));
       await this.applyComputedDefaults(ws, o, changed, new Set(changed));
-      await this.checkGates(ws, o, []);
+      if (!generated) await this.checkGates(ws, o, []);
     }
     o.number = await nextNumber(ws, o.branchId);
     await this.settle(ws, o, true);
@@ -424,7 +444,7 @@ export class OpportunityService {
     fields: OpportunityFields,
     salespersonId: string | null,
     type: lifecycle.OpportunityType,
-  ): Promise<{ team: Team; pipeline: Pipeline; stage: Stage | null }> {
+  ): Promise<{ team: Team; pipeline: Pipeline; stage: Stage | null; type: lifecycle.OpportunityType }> {
     let team: Team | undefined;
     let pipeline: Pipeline | undefined;
     if (fields.pipelineId) {
@@ -448,6 +468,8 @@ export class OpportunityService {
       }
     }
     if (!team) throw badInput('teamId', 'no sales team');
+    // As in Odoo, a team that does not use leads skips the lead step: what is created for it is an opportunity.
+    if (type === 'lead' && !team.useLeads) type = 'opportunity';
     let stage: Stage | null = null;
     if (fields.stageId) {
       if (type === 'lead') throw badInput('stageId', 'a lead has no stage until it is converted');
@@ -464,7 +486,7 @@ export class OpportunityService {
       stage = firstOpenStage(await ws.stages(pipeline.id)) ?? null;
       if (!stage) throw badInput('pipelineId', `pipeline ${pipeline.name} has no stages`);
     }
-    return { team, pipeline, stage };
+    return { team, pipeline, stage, type };
   }
 
   // ── update, assign ──────────────────────────────────────────────────────

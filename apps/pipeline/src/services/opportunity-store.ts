@@ -2,6 +2,7 @@ import type { Row } from '../repositories/config-rows';
 import { badInput } from '@crm/graphql';
 import { envString } from '@crm/runtime';
 import { documentPeriod, formatDocumentNumber } from '../domain/numbering';
+import { phoneMatchKey } from '../domain/phone-match';
 import { opportunityEventState, stateChanges, type Opportunity } from '../domain/opportunity';
 import { neighbours, rankBetween, spreadRanks, type Placement } from '../domain/ranks';
 import { insertOpportunity, updateOpportunity, updateStatement } from '../repositories/opportunity-rows';
@@ -48,6 +49,7 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
       [...params, tx.now, after.stageId, stageName, tx.user.id],
     );
   }
+  await keepPhoneMatchKey(ws, before, after);
 
   const afterNames = await ws.names(after);
   const state = opportunityEventState(after, afterNames);
@@ -67,6 +69,18 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
     });
   }
   for (const spec of events) emit(tx, 'opportunity', spec.event, state, { changes, extra: spec.extra });
+}
+
+/** The E.164 number duplicates are matched on (src/domain/phone-match.ts), when the phone or what reads it changed. */
+async function keepPhoneMatchKey(ws: Workspace, before: Opportunity | null, after: Opportunity): Promise<void> {
+  if (before ? before.phone === after.phone && before.countryCode === after.countryCode && before.branchId === after.branchId : !after.phone) return;
+  let branch: string | null = null;
+  if (after.phone && !after.countryCode && after.branchId) {
+    const rows = await ws.manager.query('SELECT default_phone_country FROM pipeline.branch_copy WHERE id = $1', [after.branchId]);
+    branch = rows[0]?.default_phone_country ?? null;
+  }
+  const key = phoneMatchKey(after.phone, { record: after.countryCode, branch, fallback: envString('PIPELINE_DEFAULT_COUNTRY', 'ID') });
+  await ws.manager.query('UPDATE pipeline.opportunity SET phone_e164 = $2 WHERE id = $1', [after.id, key]);
 }
 
 async function insertHistory(ws: Workspace, o: Opportunity, stageName: string | null): Promise<void> {

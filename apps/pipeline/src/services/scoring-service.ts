@@ -69,8 +69,8 @@ export class ScoringRepository {
     await bumpScoringVersion(q, o.teamId);
   }
 
+  /** A lead (no stage) is scored on its other fields, as Odoo scores leads. */
   score(o: Opportunity, variables: readonly ScoringVariable[], table: FrequencyTable): number | null {
-    if (o.stageId === null) return null;
     return scoreLead(scoringValues(o), variables, table);
   }
 }

@@ -172,9 +172,8 @@ export class Workspace {
     return ((await this.team(teamId))?.scoringFields ?? []) as ScoringVariable[];
   }
 
-  /** The predictive score of an open lead, or null when its team has no history yet. */
+  /** The predictive score of an open lead or opportunity (a lead without a stage: on its other fields), or null when its team has no history yet. */
   async score(o: Opportunity): Promise<number | null> {
-    if (o.stageId === null) return null;
     return this.scoringRepository.score(o, await this.variables(o.teamId), await this.table(o.teamId));
   }
 

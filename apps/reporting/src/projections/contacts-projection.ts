@@ -11,6 +11,7 @@ interface ContactState {
   email: string | null;
   salespersonId?: string | null;
   branchId?: string | null;
+  active?: boolean;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -20,10 +21,10 @@ interface ContactState {
 const applyContactState: Projector = async (event: CloudEvent, manager, target) => {
   const { state } = event.data as StateEventData<ContactState>;
   await manager.query(
-    `INSERT INTO "${target.schema}".contact_rm (id, name, email, salesperson_id, branch_id, version, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO "${target.schema}".contact_rm (id, name, email, salesperson_id, branch_id, version, created_at, updated_at, active)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, salesperson_id = EXCLUDED.salesperson_id,
-       branch_id = EXCLUDED.branch_id, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+       branch_id = EXCLUDED.branch_id, active = EXCLUDED.active, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
      WHERE contact_rm.version < EXCLUDED.version`,
     [
       state.id,
@@ -35,6 +36,8 @@ const applyContactState: Projector = async (event: CloudEvent, manager, target) 
       state.version,
       state.createdAt,
       state.updatedAt,
+      // Archived (by hand or merged away): still the caller's contact, not an active one.
+      b(state.active, true),
     ],
   );
   await recordApplied(manager, target.schema, TOPICS.contactsContact, event);

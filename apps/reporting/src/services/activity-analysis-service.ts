@@ -23,6 +23,12 @@ export interface ActivityFilterInput {
   branchIds?: string[] | null;
   resourceTypes?: string[] | null;
   categories?: string[] | null;
+  /** The record's (the lead's or opportunity's) pipeline, stage, salesperson, tags and type. */
+  pipelineIds?: string[] | null;
+  stageIds?: string[] | null;
+  salespersonIds?: string[] | null;
+  tagIds?: string[] | null;
+  recordType?: 'LEAD' | 'OPPORTUNITY' | null;
 }
 
 const SPEC: Record<ActivityDimension, { sql: (tz: string) => string; label?: LabelKind; chronological?: boolean }> = {
@@ -30,8 +36,10 @@ const SPEC: Record<ActivityDimension, { sql: (tz: string) => string; label?: Lab
   user: { sql: () => 'COALESCE(a.assignee_id, a.done_by_id)::text', label: 'user' },
   category: { sql: () => 'a.category' },
   resourceType: { sql: () => 'a.resource_type' },
-  team: { sql: () => 'o.team_id::text', label: 'team' },
-  branch: { sql: () => 'COALESCE(a.branch_id, o.branch_id)', label: 'branch' },
+  // The record's team and branch, as the scope sees them: the opportunity's current ones, else
+  // the copy the activity's events carry (activities on contacts, bookings …).
+  team: { sql: () => `(${ACTIVITY_SCOPE.team})::text`, label: 'team' },
+  branch: { sql: () => ACTIVITY_SCOPE.branch, label: 'branch' },
   day: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'YYYY-MM-DD')`, chronological: true },
   week: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'IYYY-"W"IW')`, chronological: true },
   month: { sql: (tz) => `to_char(a.done_at AT TIME ZONE ${tz}, 'YYYY-MM')`, chronological: true },
@@ -66,10 +74,19 @@ export class ActivityAnalysisService {
     const typeIds = uuids(f.typeIds, 'filter.typeIds');
     if (typeIds) where.push(`a.type_id = ANY(${sql.p(typeIds, 'uuid[]')})`);
     const teamIds = uuids(f.teamIds, 'filter.teamIds');
-    if (teamIds) where.push(`o.team_id = ANY(${sql.p(teamIds, 'uuid[]')})`);
-    if (f.branchIds) where.push(`COALESCE(a.branch_id, o.branch_id) = ANY(${sql.p(f.branchIds, 'text[]')})`);
+    if (teamIds) where.push(`${ACTIVITY_SCOPE.team} = ANY(${sql.p(teamIds, 'uuid[]')})`);
+    if (f.branchIds) where.push(`${ACTIVITY_SCOPE.branch} = ANY(${sql.p(f.branchIds, 'text[]')})`);
     if (f.resourceTypes) where.push(`a.resource_type = ANY(${sql.p(f.resourceTypes, 'text[]')})`);
     if (f.categories) where.push(`a.category = ANY(${sql.p(f.categories, 'text[]')})`);
+    // Filters on the record the activity is on: only activities on a lead/opportunity pass them.
+    const pipelineIds = uuids(f.pipelineIds, 'filter.pipelineIds');
+    if (pipelineIds) where.push(`o.pipeline_id = ANY(${sql.p(pipelineIds, 'uuid[]')})`);
+    const stageIds = uuids(f.stageIds, 'filter.stageIds');
+    if (stageIds) where.push(`o.stage_id = ANY(${sql.p(stageIds, 'uuid[]')})`);
+    const salespersonIds = uuids(f.salespersonIds, 'filter.salespersonIds');
+    if (salespersonIds) where.push(`${ACTIVITY_SCOPE.owner} = ANY(${sql.p(salespersonIds, 'uuid[]')})`);
+    if (f.tagIds) where.push(`o.tag_ids && ${sql.p(f.tagIds, 'text[]')}`);
+    if (f.recordType) where.push(`o.type = ${sql.p(f.recordType === 'LEAD' ? 'lead' : 'opportunity', 'text')}`);
     where.push(sql.scopeOrAssigned(user, ACTIVITY_SCOPE));
     const dimCols = dims.map((d, i) => `${SPEC[d].sql.length > 0 ? SPEC[d].sql(sql.p(tz, 'text')) : SPEC[d].sql('')} AS d${i}`);
     const dNames = dims.map((_, i) => `d${i}`);

@@ -8,9 +8,9 @@ import type { AssignedScopeColumns } from '@crm/auth';
  * subgraph follows its record's events too, without publishing the activity again), else the
  * copy the activity's last event carried (records of other subgraphs).
  */
-export const ACTIVITY_SCOPE: AssignedScopeColumns = {
+export const ACTIVITY_SCOPE = {
   owner: 'CASE WHEN o.id IS NULL THEN a.record_owner_id ELSE o.salesperson_id END',
   team: 'CASE WHEN o.id IS NULL THEN a.team_id ELSE o.team_id END',
   branch: 'CASE WHEN o.id IS NULL THEN a.branch_id ELSE o.branch_id END',
   assignee: 'a.assignee_id',
-};
+} satisfies Required<AssignedScopeColumns>;

@@ -7,6 +7,7 @@ export interface ReportedContactRow {
   id: string;
   name: string;
   email: string | null;
+  active: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -38,20 +39,21 @@ export class ContactReportService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Contacts the caller may read; `contactsCreated` is the tally of contact.created events for
+   * Contacts the caller may read (archived ones too) and the active ones among them; `contactsCreated` is the tally of contact.created events for
    * those who read every contact, and for the others the contacts they may read (a tally over
    * everything would count contacts they may not see).
    */
-  async summary(user: AuthUser): Promise<{ totalContacts: number; contactsCreated: number; newestEventAt: Date | null }> {
+  async summary(user: AuthUser): Promise<{ totalContacts: number; activeContacts: number; contactsCreated: number; newestEventAt: Date | null }> {
     const params: unknown[] = [TOPICS.contactsContact];
     const scope = contactScope(user, params);
     const [row] = await this.dataSource.query(
       `SELECT (SELECT count(*)::int FROM reporting.contact_rm c WHERE ${scope}) AS total,
+              (SELECT count(*)::int FROM reporting.contact_rm c WHERE c.active AND ${scope}) AS active,
               (SELECT COALESCE(sum(applied), 0)::int FROM reporting.event_tally WHERE event_type = 'crm.contacts.contact.created.v1') AS created,
               (SELECT newest_event_at FROM reporting.freshness WHERE stream = $1) AS newest`,
       params,
     );
-    return { totalContacts: row.total, contactsCreated: readsEveryContact(user) ? row.created : row.total, newestEventAt: row.newest };
+    return { totalContacts: row.total, activeContacts: row.active, contactsCreated: readsEveryContact(user) ? row.created : row.total, newestEventAt: row.newest };
   }
 
   async contacts(user: AuthUser, args: PageArgs): Promise<Connection<ReportedContactRow>> {
@@ -59,7 +61,7 @@ export class ContactReportService {
     const params: unknown[] = [page.after ? String(page.after[0]) : null, page.limit + 1];
     const scope = contactScope(user, params);
     const rows: ReportedContactRow[] = await this.dataSource.query(
-      `SELECT id, name, email, version, created_at AS "createdAt", updated_at AS "updatedAt"
+      `SELECT id, name, email, active, version, created_at AS "createdAt", updated_at AS "updatedAt"
        FROM reporting.contact_rm c WHERE ($1::uuid IS NULL OR id < $1::uuid) AND ${scope} ORDER BY id DESC LIMIT $2`,
       params,
     );

@@ -13,6 +13,10 @@ import { PIPELINE_DIMENSIONS, type PipelineDimension } from './pipeline-dimensio
 /** The topics an opportunity report reflects: the opportunities and the names of their stages, teams, users, branches. */
 export const OPPORTUNITY_REPORT_TOPICS = [TOPICS.pipelineOpportunity, TOPICS.pipelineStage, TOPICS.pipelineTeam, TOPICS.contactsUser, TOPICS.contactsBranch];
 
+/** The topics an opportunity report reflects: with a conversion, also the exchange rates it used. */
+export const opportunityReportTopics = (currency: string | null): readonly string[] =>
+  currency ? [...OPPORTUNITY_REPORT_TOPICS, TOPICS.pipelineCurrencyRate] : OPPORTUNITY_REPORT_TOPICS;
+
 export interface PipelineAnalysisArgs {
   filter?: ReportFilterInput | null;
   groupBy?: string[] | null;
@@ -50,7 +54,7 @@ export class PipelineAnalysisService {
     const currency = parseTargetCurrency(args.currency);
     const [result, newest] = await Promise.all([
       this.aggregator.aggregate(user, filter, groupBy, currency, options),
-      newestEventAt(this.dataSource, OPPORTUNITY_REPORT_TOPICS),
+      newestEventAt(this.dataSource, opportunityReportTopics(currency)),
     ]);
     return { ...result, newestEventAt: newest };
   }
@@ -69,7 +73,7 @@ export class PipelineAnalysisService {
     const [cells, months, newest] = await Promise.all([
       this.aggregator.aggregate(user, scoped, ['closingMonth', 'stage'], currency),
       this.aggregator.aggregate(user, scoped, ['closingMonth'], currency),
-      newestEventAt(this.dataSource, OPPORTUNITY_REPORT_TOPICS),
+      newestEventAt(this.dataSource, opportunityReportTopics(currency)),
     ]);
     return {
       rows: cells.rows.map((r) => ({ month: r.keys[0]!.value, stage: r.keys[1]!, ...r.measures })),

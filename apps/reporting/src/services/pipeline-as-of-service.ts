@@ -48,6 +48,8 @@ export class PipelineAsOfService {
     if (filter.branchIds) where.push(`h.branch_id = ANY(${sql.p(filter.branchIds, 'text[]')})`);
     if (filter.stageIds) where.push(`h.stage_id = ANY(${sql.p(filter.stageIds, 'uuid[]')})`);
     if (filter.statuses) where.push(`h.status = ANY(${sql.p(filter.statuses, 'text[]')})`);
+    // The history keeps no tags: a record's tags as they are now (like its visibility).
+    if (filter.tagIds) where.push(`o.tag_ids && ${sql.p(filter.tagIds, 'text[]')}`);
     where.push(`NOT EXISTS (SELECT 1 FROM reporting.opportunity_merge m WHERE m.merged_id = h.opportunity_id AND ${mergedBy})`);
     where.push(sql.scope(user, OPPORTUNITY_SCOPE));
     const rows: Record<string, unknown>[] = await this.dataSource.query(

@@ -60,7 +60,8 @@ export class TeamDashboardService {
       this.quotations(user, ids, `q.state = 'sale' AND q.order_date >= date_trunc('month', $NOW AT TIME ZONE $TZ) AT TIME ZONE $TZ`, now),
       this.overdueActivities(user, ids, now),
       this.counts(user, ids, `o.type = 'lead' AND o.status = 'open' AND o.active AND o.salesperson_id IS NULL`),
-      newestEventAt(this.dataSource, [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.salesQuotation, TOPICS.activitiesActivity]),
+      // targetProgress converts with the exchange rates
+      newestEventAt(this.dataSource, [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.salesQuotation, TOPICS.activitiesActivity, TOPICS.pipelineCurrencyRate]),
     ]);
     const rows: TeamDashboardRow[] = teams.map((t) => ({
       team: { id: t.id, name: t.name },

@@ -7,7 +7,7 @@ import { newestEventAt } from './freshness';
 import { loadLabels } from './labels';
 import { OpportunityAggregator, emptyMeasures, type AggregateRow, type GroupKey, type Measures, type Money } from './opportunity-aggregate';
 import { opportunityWhere } from './opportunity-sql';
-import { OPPORTUNITY_REPORT_TOPICS } from './pipeline-analysis-service';
+import { opportunityReportTopics } from './pipeline-analysis-service';
 import { Sql, num } from './sql';
 import { compareStages } from '../domain/stage-order';
 
@@ -28,6 +28,13 @@ export interface StageVelocity {
   minDays: number | null;
   maxDays: number | null;
 }
+
+/**
+ * A lead has no stage: the stay that ends with its conversion (a stage change from no stage)
+ * is the time it spent as a lead. Shown under this name, before every stage.
+ */
+export const BEFORE_CONVERSION = 'Lead (before conversion)';
+const velocityOrder = (v: { stage: { value: string | null } }) => (v.stage.value === null ? 0 : 1);
 
 const rate = (won: number, lost: number) => (won + lost > 0 ? Math.round((won / (won + lost)) * 10_000) / 10_000 : null);
 
@@ -60,7 +67,7 @@ export class WinLossService {
       this.aggregator.aggregate(user, closed, ['salesperson', 'status'], currency),
       this.funnel(user, filter),
       this.stageVelocity(user, filter),
-      newestEventAt(this.dataSource, OPPORTUNITY_REPORT_TOPICS),
+      newestEventAt(this.dataSource, opportunityReportTopics(currency)),
     ]);
     const wonM = byStatus.rows.find((r) => r.keys[0]!.value === 'won')?.measures ?? emptyMeasures(currency);
     const lostM = byStatus.rows.find((r) => r.keys[0]!.value === 'lost')?.measures ?? emptyMeasures(currency);
@@ -109,7 +116,10 @@ export class WinLossService {
     };
   }
 
-  /** Average days spent in each stage, over the stays that ended (a transition out of it) in the range. */
+  /**
+   * Average days spent in each stage, over the stays that ended (a transition out of it) in the
+   * range; the time leads spent before their conversion first, as `BEFORE_CONVERSION`.
+   */
   async stageVelocity(user: AuthUser, filter: ReportFilter): Promise<StageVelocity[]> {
     const sql = new Sql();
     const opportunities: ReportFilter = { ...filter, from: null, to: null, includeArchived: true };
@@ -136,7 +146,7 @@ export class WinLossService {
       .map((r) => {
         const label = r.stage_id ? labels.get(`stage:${r.stage_id}`) : undefined;
         return {
-          stage: { dimension: 'stage', value: r.stage_id, label: label?.name ?? r.stage_name ?? r.stage_id ?? 'None' },
+          stage: { dimension: 'stage', value: r.stage_id, label: r.stage_id === null ? BEFORE_CONVERSION : (label?.name ?? r.stage_name ?? r.stage_id) },
           sequence: label?.sequence ?? null,
           transitions: num(r.n),
           avgDays: r2(r.avg),
@@ -144,7 +154,7 @@ export class WinLossService {
           maxDays: r2(r.max),
         };
       })
-      .sort((a, b) => compareStages({ ...a.stage, sequence: a.sequence }, { ...b.stage, sequence: b.sequence }));
+      .sort((a, b) => velocityOrder(a) - velocityOrder(b) || compareStages({ ...a.stage, sequence: a.sequence }, { ...b.stage, sequence: b.sequence }));
   }
 }
 

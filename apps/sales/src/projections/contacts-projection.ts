@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type CloudEvent, type StateEventData } from '@crm/events';
 import type { ConsumerSpec } from '@crm/service';
+import type { BookingService } from '../services/booking-service';
+import type { QuotationService } from '../services/quotation-service';
 
 interface ContactState {
   id: string;
@@ -77,13 +79,31 @@ async function applyBranch(event: CloudEvent, manager: EntityManager): Promise<v
   );
 }
 
-export const contactsProjection: ConsumerSpec = {
-  name: 'sales.contacts',
-  topics: [TOPICS.contactsContact, TOPICS.contactsBranch],
-  handlers: {
-    'crm.contacts.contact.created.v1': applyContact,
-    'crm.contacts.contact.updated.v1': applyContact,
-    'crm.contacts.branch.created.v1': applyBranch,
-    'crm.contacts.branch.updated.v1': applyBranch,
-  },
-};
+/**
+ * Local copies of contacts (names, addresses, e-mail, whether archived) and branches. When
+ * contacts are merged, the quotations, orders and bookings of the merged ones move to the
+ * contact that remains, as Odoo's partner merge re-points every reference.
+ */
+export function contactsProjection(quotations: QuotationService, bookings: BookingService): ConsumerSpec {
+  return {
+    name: 'sales.contacts',
+    topics: [TOPICS.contactsContact, TOPICS.contactsBranch],
+    handlers: {
+      'crm.contacts.contact.created.v1': applyContact,
+      'crm.contacts.contact.updated.v1': applyContact,
+      'crm.contacts.contact.archived.v1': applyContact,
+      'crm.contacts.contact.restored.v1': applyContact,
+      'crm.contacts.contact.merged.v1': async (event, manager) => {
+        await applyContact(event, manager);
+        const data = event.data as StateEventData<ContactState> & { mergedIds?: string[] };
+        const merged = (data.mergedIds ?? []).filter((id) => id !== data.state.id);
+        if (merged.length === 0) return;
+        const time = new Date(event.time);
+        await quotations.reassignContact(manager, merged, data.state.id, time, event.type);
+        await bookings.reassignContact(manager, merged, data.state.id, time);
+      },
+      'crm.contacts.branch.created.v1': applyBranch,
+      'crm.contacts.branch.updated.v1': applyBranch,
+    },
+  };
+}

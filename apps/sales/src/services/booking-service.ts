@@ -103,6 +103,7 @@ export class BookingService {
     const customerId = draft.customerId ?? opportunity.customerId;
     if (!customerId) throw badInput('customerId', `opportunity "${opportunity.name}" has no customer; name one`);
     const customer = (await findContacts(db, [customerId])).get(customerId);
+    if (customer && !customer.active) throw badInput('customerId', `customer "${customer.name}" is archived`);
     const mobile = draft.mobile !== undefined ? draft.mobile : (opportunity.phone ?? customer?.mobile ?? customer?.phone ?? null);
     const engineNumber = draft.engineNumber !== undefined ? draft.engineNumber : engineNumberOf(opportunity);
 
@@ -167,6 +168,10 @@ export class BookingService {
         if (!branch) throw badInput('branchId', `branch ${next.branchId} is not known`);
         next.scheduledAt = scheduleBooking(next, branch, now);
         next.timeZone = branch.timeZone;
+      }
+      if (draft.customerId != null && draft.customerId !== current.customerId) {
+        const customer = (await findContacts(m, [draft.customerId])).get(draft.customerId);
+        if (customer && !customer.active) throw badInput('customerId', `customer "${customer.name}" is archived`);
       }
       const changes = diff(
         { ...current, scheduledAt: current.scheduledAt.toISOString() } as unknown as BookingRow,
@@ -282,6 +287,18 @@ export class BookingService {
         time,
       ]);
       await this.emit(m, b.id, 'updated', time, {}, { opportunityId: { from: b.opportunityId, to: toId } });
+    }
+  }
+
+  /** Contacts were merged into `toId` (contacts event): the merged contacts' bookings follow, each with an `updated` event. */
+  async reassignContact(m: EntityManager, fromIds: string[], toId: string, time: Date): Promise<void> {
+    const moved: { id: string; customerId: string }[] = await m.query(
+      `SELECT id, customer_id AS "customerId" FROM sales.booking WHERE customer_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [fromIds],
+    );
+    for (const b of moved) {
+      await m.query('UPDATE sales.booking SET customer_id = $2, version = version + 1, updated_at = $3, updated_by = NULL WHERE id = $1', [b.id, toId, time]);
+      await this.emit(m, b.id, 'updated', time, {}, { customerId: { from: b.customerId, to: toId } });
     }
   }
 

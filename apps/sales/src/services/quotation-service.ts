@@ -456,6 +456,38 @@ export class QuotationService {
     }
   }
 
+  /**
+   * Contacts were merged into `toId` (contacts event): quotations and orders of the merged
+   * contacts — as customer, invoice or delivery address — point to the one that remains, in
+   * every state (Odoo's partner merge re-points all references), each with an `updated` event.
+   */
+  async reassignContact(m: EntityManager, fromIds: string[], toId: string, time: Date, cause: string): Promise<void> {
+    const moved: { id: string; customerId: string; invoiceAddressId: string | null; deliveryAddressId: string | null }[] = await m.query(
+      `SELECT id, customer_id AS "customerId", invoice_address_id AS "invoiceAddressId", delivery_address_id AS "deliveryAddressId"
+       FROM sales.quotation
+       WHERE customer_id = ANY($1::uuid[]) OR invoice_address_id = ANY($1::uuid[]) OR delivery_address_id = ANY($1::uuid[])
+       ORDER BY id FOR UPDATE`,
+      [fromIds],
+    );
+    const from = new Set(fromIds);
+    for (const q of moved) {
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const next = (field: 'customerId' | 'invoiceAddressId' | 'deliveryAddressId') => {
+        const value = q[field];
+        if (value === null || !from.has(value)) return value;
+        changes[field] = { from: value, to: toId };
+        return toId;
+      };
+      const [customerId, invoiceAddressId, deliveryAddressId] = [next('customerId'), next('invoiceAddressId'), next('deliveryAddressId')];
+      await m.query(
+        `UPDATE sales.quotation SET customer_id = $2, invoice_address_id = $3, delivery_address_id = $4, version = version + 1,
+           updated_at = $5, updated_by = NULL WHERE id = $1`,
+        [q.id, customerId, invoiceAddressId, deliveryAddressId, time],
+      );
+      await this.emit(m, q.id, 'updated', time, {}, { changes, extra: { cause } });
+    }
+  }
+
   /** The row, locked for update, when it exists and the user may see it; NOT_FOUND otherwise. */
   private async lockVisible(m: EntityManager, id: string, user: AuthUser): Promise<QuotationRow> {
     const [raw] = await m.query(`SELECT ${QUOTATION_COLUMNS} FROM sales.quotation q WHERE q.id = $1 FOR UPDATE`, [id]);

@@ -27,6 +27,8 @@ export const branchState: JsonSchema = {
     /** Workshop opening hours, local time HH:MM (booking services must fall inside). */
     workshopOpensAt: nullableString,
     workshopClosesAt: nullableString,
+    /** The country national phone numbers of the branch are read in (contacts, and pipeline's duplicates). */
+    defaultPhoneCountry: { type: 'string', pattern: '^[A-Z]{2}$' },
     active: { type: 'boolean' },
     version: { type: 'integer', minimum: 1 },
   },

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { detectDelimiter } from '../domain/csv-columns';
+import { detectDelimiter } from './columns';
 
 export interface CsvRecord {
   /** 1-based line where the record starts. */
