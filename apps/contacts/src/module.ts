@@ -11,6 +11,7 @@ import { TagEntity } from './entities/tag.entity';
 import { UserEntity } from './entities/user.entity';
 import { migrations } from './migrations';
 import { leadEditsConsumer } from './projections/lead-edits';
+import { teamMembershipConsumer } from './projections/team-membership';
 import { deniedAttemptsProjection } from './projections/user-denied-attempts';
 import { resolvers } from './resolvers';
 import { userResolvers } from './resolvers/users';
@@ -40,7 +41,7 @@ export const contactsModule: SubgraphModule<ContactsContext> = {
     };
     return {
       resolvers: mergeResolvers(resolvers, userResolvers),
-      consumers: [leadEditsConsumer(deps.logger, config.defaultCountry, deps.clock), deniedAttemptsProjection],
+      consumers: [leadEditsConsumer(deps.logger, config.defaultCountry, deps.clock), deniedAttemptsProjection, teamMembershipConsumer(deps.clock)],
       context: (base) => withUserContext(createContext(base, services), userServices),
       routes: [importRoute(services.imports, deps.logger, deps.deniedAttempts)],
     };

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { contactsModule } from '../src/module';
-import { createTestEnv, readTopic, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
-import { CREATE, UPDATE, expectRefused, footprint } from './helpers';
+import { createTestEnv, eventually, readTopic, startStack, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { CREATE, UPDATE, expectRefused, footprint, publishTeamEvent } from './helpers';
 
 describe('contacts subgraph: the customer master on Postgres and Kafka', () => {
   let env: TestEnv;
@@ -188,7 +188,13 @@ describe('contacts subgraph: the customer master on Postgres and Kafka', () => {
     // user_team: the contacts of their teams' salespeople too (issue 8: "all records of their teams").
     const team = '01934d6e-0000-7000-8000-0000000000d1';
     const mate = await admin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
-      input: { login: 'rina@daya.test', name: 'Rina', role: 'USER_OWN', branchIds: ['SAM01'], teamIds: [team] },
+      input: { login: 'rina@daya.test', name: 'Rina', role: 'USER_OWN', branchIds: ['SAM01'] },
+    });
+    // Rina joins the team on the sales team (pipeline, the master); contacts follows its event.
+    await publishTeamEvent(env, { id: team, memberIds: [mate.createUser.user.id] });
+    await eventually(async () => {
+      const { user } = await admin.data(`query($id: ID!) { user(id: $id) { teamIds } }`, { id: mate.createUser.user.id });
+      if (user.teamIds[0] !== team) throw new Error('not yet a member');
     });
     await admin.data(UPDATE, { input: { id: restu.id, salespersonId: mate.createUser.user.id } });
     const teamUser = stack.client(await testToken({ role: 'user_team', branchIds: ['SAM01'], teamIds: [team] }));

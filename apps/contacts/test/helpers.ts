@@ -1,4 +1,6 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { stateEvent, toKafkaRecord } from '@crm/events';
 import { changeEventCount, type GraphQLClient } from '@crm/testing';
 
 export const CONTACT_FIELDS = `id kind name displayName code email emailEntered phone phoneEntered mobile mobileEntered nationalId
@@ -38,4 +40,28 @@ export async function ids(api: GraphQLClient, query: string, variables: Record<s
   const data = await api.data(query, variables);
   const connection = Object.values(data)[0] as { edges: { node: { id: string } }[] };
   return connection.edges.map((e) => e.node.id);
+}
+
+/**
+ * Publishes a crm.pipeline.team event as the pipeline subgraph would (the sales team is the
+ * master of team membership; contacts projects it into users' teamIds).
+ */
+export async function publishTeamEvent(
+  env: { brokers: string[]; topicPrefix: string },
+  team: { id: string; memberIds: string[]; leaderId?: string | null; active?: boolean },
+  event: 'created' | 'updated' = 'updated',
+): Promise<string> {
+  const now = new Date();
+  const cloudEvent = stateEvent({
+    subgraph: 'pipeline',
+    aggregate: 'team',
+    event,
+    state: { name: 'Team', leaderId: null, active: true, version: 1, updatedAt: now.toISOString(), updatedBy: null, ...team },
+    time: now,
+  });
+  const producer = new Kafka({ clientId: 'test', brokers: env.brokers, logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  await producer.send({ topic: `${env.topicPrefix}crm.pipeline.team`, messages: [toKafkaRecord(cloudEvent)] });
+  await producer.disconnect();
+  return cloudEvent.id;
 }

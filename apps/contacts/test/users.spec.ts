@@ -71,12 +71,12 @@ describe('users, login, refresh and logout (contacts subgraph)', () => {
   });
 
   it('logs in with e-mail and password: a short-lived JWT with the user’s claims and a refresh token', async () => {
-    const user = await createUser({ login: 'budi@dayamotor.co.id', name: 'Budi Santoso', password: PASSWORD, role: 'USER_OWN', branchIds: ['SAM01'], teamIds: ['01934d6e-0000-7000-8000-00000000b001'] });
+    const user = await createUser({ login: 'budi@dayamotor.co.id', name: 'Budi Santoso', password: PASSWORD, role: 'USER_OWN', branchIds: ['SAM01'] });
     const session = (await anonymous.data(LOGIN, { input: { email: 'BUDI@dayamotor.co.id', password: PASSWORD } })).login;
     expect(session.tokenType).toBe('Bearer');
     expect(session.refreshToken).toMatch(/^rt_/);
     const claims = await verifyAccessToken(session.accessToken);
-    expect(claims).toEqual({ id: user.id, role: 'user_own', branchIds: ['SAM01'], teamIds: ['01934d6e-0000-7000-8000-00000000b001'], tz: 'Asia/Jakarta' });
+    expect(claims).toEqual({ id: user.id, role: 'user_own', branchIds: ['SAM01'], teamIds: [], tz: 'Asia/Jakarta' });
     const ttl = new Date(session.accessTokenExpiresAt).getTime() - Date.now();
     expect(ttl).toBeGreaterThan(10 * 60_000);
     expect(ttl).toBeLessThanOrEqual(15 * 60_000);

@@ -54,9 +54,16 @@ describe('user input', () => {
     expect(validateProfilePatch({ name: 'B' })).toEqual({ name: 'B' });
     expect(validateProfilePatch({ contactId: null })).toEqual({ contactId: null });
     expect(validateAccessPatch({ branchIds: [] })).toEqual({ branchIds: [] });
-    expect(validateAccessPatch({ role: 'USER_ALL', teamIds: ['01934D6E-0000-7000-8000-0000000000B1'] })).toEqual({
-      role: 'user_all',
-      teamIds: ['01934d6e-0000-7000-8000-0000000000b1'],
-    });
+    expect(validateAccessPatch({ role: 'USER_ALL' })).toEqual({ role: 'user_all' });
+  });
+
+  it('refuses team ids: the sales team (updateSalesTeam) is the master of membership', () => {
+    const team = '01934d6e-0000-7000-8000-0000000000b1';
+    expect(fieldOf(() => validateAccessPatch({ role: 'USER_ALL', teamIds: [team] }))).toBe('teamIds');
+    expect(fieldOf(() => validateAccessPatch({ teamIds: [] }))).toBe('teamIds');
+    expect(fieldOf(() => validateNewUser({ login: 'a@b.co', name: 'A', teamIds: [team] }))).toBe('teamIds');
+    expect(() => validateAccessPatch({ teamIds: [team] })).toThrow(/updateSalesTeam/);
+    expect(validateNewUser({ login: 'a@b.co', name: 'A', teamIds: [] }).teamIds).toEqual([]);
+    expect(validateAccessPatch({ teamIds: null })).toEqual({});
   });
 });

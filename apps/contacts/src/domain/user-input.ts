@@ -111,6 +111,20 @@ export function validateTeamIds(raw: readonly string[] | null | undefined): stri
   return [...ids].sort();
 }
 
+/**
+ * Team membership has one master, the sales team (pipeline: updateSalesTeam memberIds / leaderId);
+ * a user's teamIds follow its events. createUser and setUserAccess refuse to set them.
+ */
+export const TEAM_MEMBERSHIP_HINT =
+  'team membership is set on the sales team: add or remove the user with updateSalesTeam (memberIds, leaderId); the user\'s teamIds follow it';
+
+export function refuseTeamIds(raw: readonly string[] | null | undefined, allowEmpty: boolean): void {
+  if (raw === undefined || raw === null) return;
+  if (allowEmpty && raw.length === 0) return;
+  validateTeamIds(raw);
+  throw badInput('teamIds', TEAM_MEMBERSHIP_HINT);
+}
+
 export function validatePassword(raw: string | null | undefined, field = 'password'): string {
   const problem = passwordProblem(raw ?? '');
   if (problem) throw badInput(field, problem);
@@ -118,6 +132,7 @@ export function validatePassword(raw: string | null | undefined, field = 'passwo
 }
 
 export function validateNewUser(input: NewUserInput): NewUserDraft {
+  refuseTeamIds(input.teamIds, true);
   return {
     login: validateLogin(input.login),
     name: validateName(input.name),
@@ -125,7 +140,7 @@ export function validateNewUser(input: NewUserInput): NewUserDraft {
     timeZone: input.timeZone == null ? DEFAULT_TIME_ZONE : validateTimeZone(input.timeZone),
     role: validateRole(input.role ?? 'user_own'),
     branchIds: validateBranchIds(input.branchIds),
-    teamIds: validateTeamIds(input.teamIds),
+    teamIds: [],
     password: input.password == null ? null : validatePassword(input.password),
   };
 }
@@ -144,6 +159,6 @@ export function validateAccessPatch(input: { role?: string | null; branchIds?: s
   const patch: Partial<UserAccessDraft> = {};
   if (input.role !== undefined) patch.role = validateRole(input.role);
   if (input.branchIds !== undefined) patch.branchIds = validateBranchIds(input.branchIds);
-  if (input.teamIds !== undefined) patch.teamIds = validateTeamIds(input.teamIds);
+  refuseTeamIds(input.teamIds, false);
   return patch;
 }

@@ -39,7 +39,7 @@ export function userChanges(before: UserRecord, after: UserRecord): Changes {
 export function userEvent(
   event: 'created' | 'updated',
   user: UserRecord,
-  options: { time: Date; traceparent?: string | undefined; changes?: Changes },
+  options: { time: Date; traceparent?: string | undefined; changes?: Changes; extra?: Record<string, unknown> },
 ): CloudEvent {
   return stateEvent({ subgraph: 'contacts', aggregate: 'user', event, state: userState(user), ...options });
 }
