@@ -94,10 +94,9 @@ export const pipelineStep: DemoStep = {
       input: { name: 'Daya Motor Workshop H23', currency: 'IDR', useLeads: true, emailAlias: 'h23', leaderId: user('sam01.team'), memberIds: dealerPeople.map(user) },
     });
     ids['team.dealer'] = team.createSalesTeam.salesTeam.id;
-    // Their team is part of what a user may see (user_team: their teams' documents; user_own: the unassigned ones of their teams).
-    for (const [key, teamId] of [['manager', ids['team.sales']], ...dealerPeople.map((k) => [k, ids['team.dealer']])] as [string, string][]) {
-      await api.data(`mutation($input: SetUserAccessInput!) { setUserAccess(input: $input) { user { id } } }`, { input: { id: user(key), teamIds: [teamId] } });
-    }
+    // Membership is set once, on the team (as in Odoo): contacts follows the team's event into each
+    // user's teamIds, which their next token carries (user_team: their teams' documents; user_own:
+    // the unassigned ones of their teams).
     const pipeline = await api.data(
       `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id stages { id name } } } }`,
       { input: { teamId: ids['team.dealer'], templateKey: 'dealer-h23-follow-up', isDefault: true } },

@@ -8,7 +8,7 @@ export const DEMO_PASSWORD = process.env['CRM_DEMO_PASSWORD'] || 'demo-password-
 /**
  * One user per access group, head office and two dealer branches of seed 002 (SAM01 Samarinda,
  * MAN01 Manado). Keys go to ctx.ids as `user.<key>` for the later steps (salespeople).
- * Teams are assigned by the pipeline step once its teams exist (setUserAccess).
+ * Teams are assigned by the pipeline step once its teams exist (members and leader of each sales team).
  */
 export const DEMO_USERS = [
   { key: 'manager', login: 'manager@crm.demo', name: 'Hendra Gunawan', role: 'USER_ALL', branchIds: [], timeZone: 'Asia/Jakarta', note: 'sales manager, head office: all documents, every branch' },
