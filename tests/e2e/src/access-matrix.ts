@@ -200,21 +200,36 @@ export async function prepareMatrix(stack: Stack, adminToken: string): Promise<M
   const { salesTeams } = await admin.data(`{ salesTeams { id isDefault } }`);
   const noPersonaTeam = salesTeams.find((t: { isDefault: boolean }) => t.isDefault).id as string;
   const personas: Persona[] = [];
+  const created = {} as Record<string, string>;
   for (const branch of MATRIX_BRANCHES) {
     for (const role of MATRIX_ROLES) {
-      const key = `${role}@${branch}`;
-      const created = await admin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
+      const user = await admin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
         input: {
           login: `${role.replace('_', '-')}.${branch.toLowerCase()}@matrix.test`,
           name: `${role} ${branch}`,
           role: role.toUpperCase(),
           branchIds: branch === 'HO' ? [] : [branch],
-          teamIds: [teams[branch]],
           timeZone: 'Asia/Makassar',
         },
       });
-      const user = personaUser(created.createUser.user.id, role, branch, teams[branch]);
-      // The claims a login of this user would carry (read from the user row).
+      created[`${role}@${branch}`] = user.createUser.user.id;
+    }
+    // Membership is set on the sales team (the master); contacts follows it into the users' teamIds.
+    await admin.data(`mutation($input: UpdateSalesTeamInput!) { updateSalesTeam(input: $input) { salesTeam { id } } }`, {
+      input: { id: teams[branch], memberIds: MATRIX_ROLES.map((role) => created[`${role}@${branch}`]) },
+    });
+  }
+  for (const branch of MATRIX_BRANCHES) {
+    await eventually(async () => {
+      const { users } = await admin.data(`query($t: ID!) { users(first: 100, filter: { teamId: $t }) { totalCount } }`, { t: teams[branch] });
+      if (users.totalCount !== MATRIX_ROLES.length) throw new Error(`team ${branch}: ${users.totalCount} members in contacts so far`);
+    });
+  }
+  for (const branch of MATRIX_BRANCHES) {
+    for (const role of MATRIX_ROLES) {
+      const key = `${role}@${branch}`;
+      const user = personaUser(created[key]!, role, branch, teams[branch]);
+      // The claims a login of this user would carry (read from the user row), signed after the membership landed.
       personas.push({ key, role, branch, user, token: await signAccessToken(user, '2h') });
     }
   }

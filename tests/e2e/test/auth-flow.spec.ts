@@ -143,6 +143,60 @@ describe('authentication end to end: login → query through the gateway; tokens
     expect((await gateway.request(REFRESH, { t: second.refreshToken })).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'deactivated' });
   });
 
+  it('team membership is set on the sales team: adding a user_team user with updateSalesTeam shows them the team’s opportunities after a refresh; removing them takes it away', async () => {
+    const admin = (await gateway.data(LOGIN, { input: { email: 'admin@crm.test', password: PASSWORD } })).login;
+    const asAdmin = gateway.withToken(admin.accessToken);
+    const adminId = (await verifyAccessToken(admin.accessToken)).id;
+    const dewi = (
+      await asAdmin.data(`mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }`, {
+        input: { login: 'dewi@dayamotor.co.id', name: 'Dewi Lestari', password: PASSWORD, role: 'USER_TEAM' },
+      })
+    ).createUser.user;
+    const team = (
+      await asAdmin.data(`mutation { createSalesTeam(input: { name: "Daya Motor Fleet", currency: "IDR" }) { salesTeam { id } } }`)
+    ).createSalesTeam.salesTeam.id as string;
+    // Someone else's opportunity of that team: Dewi can only see it as a member of the team.
+    const opportunity = (
+      await asAdmin.data(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, {
+        input: { name: '12 Honda PCX for a courier fleet', teamId: team, salespersonId: adminId, expectedRevenue: '420000000', currency: 'IDR' },
+      })
+    ).createOpportunity.opportunity.id as string;
+    const SEES = `query($id: ID!) { opportunities(first: 10) { totalCount edges { node { id } } } opportunity(id: $id) { id } }`;
+    const first = (await gateway.data(LOGIN, { input: { email: 'dewi@dayamotor.co.id', password: PASSWORD } })).login;
+    expect((await verifyAccessToken(first.accessToken)).teamIds).toEqual([]);
+    expect(await gateway.withToken(first.accessToken).data(SEES, { id: opportunity })).toEqual({ opportunities: { totalCount: 0, edges: [] }, opportunity: null });
+
+    // setUserAccess is not a second place to set teams.
+    const viaAccess = await asAdmin.request(`mutation($id: ID!, $t: ID!) { setUserAccess(input: { id: $id, teamIds: [$t] }) { user { id } } }`, { id: dewi.id, t: team });
+    expect(viaAccess.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'teamIds' });
+    expect(viaAccess.errors?.[0]?.message).toMatch(/updateSalesTeam/);
+
+    // Tokens carry whole seconds: the change must fall in a later second than the token.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const UPDATE_TEAM = `mutation($input: UpdateSalesTeamInput!) { updateSalesTeam(input: $input) { salesTeam { members { id } } } }`;
+    expect((await asAdmin.data(UPDATE_TEAM, { input: { id: team, memberIds: [dewi.id] } })).updateSalesTeam.salesTeam.members).toEqual([{ id: dewi.id }]);
+    // The membership is an access change: the old token stops working, a refresh carries the team.
+    await eventually(async () => {
+      expect((await gateway.withToken(first.accessToken).request(SEES, { id: opportunity })).errors?.[0]?.extensions).toMatchObject({ reason: 'access_changed' });
+    }, 15_000, 250);
+    const second = (await gateway.data(REFRESH, { t: first.refreshToken })).refreshToken;
+    expect((await verifyAccessToken(second.accessToken)).teamIds).toEqual([team]);
+    expect(await gateway.withToken(second.accessToken).data(SEES, { id: opportunity })).toEqual({
+      opportunities: { totalCount: 1, edges: [{ node: { id: opportunity } }] },
+      opportunity: { id: opportunity },
+    });
+
+    // Removed from the team: the next token no longer sees its opportunities.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await asAdmin.data(UPDATE_TEAM, { input: { id: team, memberIds: [] } });
+    await eventually(async () => {
+      expect((await gateway.withToken(second.accessToken).request(SEES, { id: opportunity })).errors?.[0]?.extensions).toMatchObject({ reason: 'access_changed' });
+    }, 15_000, 250);
+    const third = (await gateway.data(REFRESH, { t: second.refreshToken })).refreshToken;
+    expect((await verifyAccessToken(third.accessToken)).teamIds).toEqual([]);
+    expect(await gateway.withToken(third.accessToken).data(SEES, { id: opportunity })).toEqual({ opportunities: { totalCount: 0, edges: [] }, opportunity: null });
+  });
+
   it('refuses a wrong password through the gateway with UNAUTHENTICATED', async () => {
     const result = await gateway.request(LOGIN, { input: { email: 'admin@crm.test', password: 'wrong password!' } });
     expect(result.errors?.[0]).toMatchObject({ message: 'invalid e-mail address or password', extensions: { code: 'UNAUTHENTICATED' } });
