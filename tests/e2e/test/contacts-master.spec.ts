@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { changeEventCount, createTestEnv, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
+import { changeEventCount, createTestEnv, eventually, testToken, type GraphQLClient, type Stack, type TestEnv } from '@crm/testing';
 import { contactsStep } from '../../../tools/demo/steps/contacts';
 import { pipelineStep } from '../../../tools/demo/steps/pipeline';
 import { usersStep } from '../../../tools/demo/steps/users';
@@ -49,6 +49,15 @@ describe('contacts through the gateway: the customer master', () => {
     expect(data.contact).toMatchObject({ name: 'Pepper Potts', displayName: 'PT Avengers Initiative, Pepper Potts', parent: { name: 'PT Avengers Initiative', kind: 'COMPANY' } });
     expect(data.branches.totalCount).toBe(12);
     expect(data.tags.totalCount).toBe(5);
+  });
+
+  it('sets the demo users’ teams once, on the sales teams: contacts follows them into each user’s teamIds', async () => {
+    const teamsOf = async (key: string) => (await api.data(`query($id: ID!) { user(id: $id) { teamIds } }`, { id: ids[`user.${key}`] })).user.teamIds;
+    await eventually(async () => {
+      expect(await teamsOf('manager')).toEqual([ids['team.sales']]);
+      for (const key of ['sam01.head', 'sam01.team', 'sam01.sales', 'man01.head', 'man01.sales']) expect(await teamsOf(key)).toEqual([ids['team.dealer']]);
+      expect(await teamsOf('finance')).toEqual([]);
+    });
   });
 
   it('resolves an opportunity’s customer with the master’s fields across subgraphs', async () => {
