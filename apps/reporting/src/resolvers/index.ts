@@ -21,7 +21,7 @@ export const resolvers = {
     pipelineAnalysis: (_: unknown, args: FilterArgs & { groupBy?: string[] | null }, ctx: Ctx) =>
       ctx.services.pipeline.pipelineAnalysis(requireUser(ctx), args),
     forecast: (_: unknown, args: FilterArgs, ctx: Ctx) => ctx.services.pipeline.forecast(requireUser(ctx), args),
-    winLoss: (_: unknown, args: FilterArgs, ctx: Ctx) => ctx.services.winLoss.winLoss(requireUser(ctx), args),
+    winLoss: (_: unknown, args: FilterArgs & { groupBy?: string[] | null }, ctx: Ctx) => ctx.services.winLoss.winLoss(requireUser(ctx), args),
     activityAnalysis: (_: unknown, args: { filter?: ActivityFilterInput | null; groupBy?: string[] | null }, ctx: Ctx) =>
       ctx.services.activities.activityAnalysis(requireUser(ctx), args),
     teamDashboard: (_: unknown, args: { teamIds?: string[] | null }, ctx: Ctx) => ctx.services.teams.teamDashboard(requireUser(ctx), args),
