@@ -12,6 +12,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
   let stack: Stack;
   let admin: GraphQLClient;
   let data: KnownDataset;
+  let dealer: ReturnType<typeof dealerDataset>;
   // Friday 27 February 2026, noon in Jakarta
   const clock = new ManualClock('2026-02-27T05:00:00.000Z');
 
@@ -45,7 +46,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
       quotation('confirmed', { teamId: dealers.id, salespersonId: carol.id, amountUntaxed: '7000000', amountTotal: '7770000', state: 'sale', orderDate: '2026-01-15T03:00:00.000Z' }),
       quotation('cancelled', { teamId: direct.id, salespersonId: bob.id, amountUntaxed: '3000000', amountTotal: '3330000', state: 'cancelled' }),
     ];
-    const dealer = dealerDataset();
+    dealer = dealerDataset();
     const all = [...data.events, ...activities, ...quotations, ...dealer.events];
     const publisher = new EventPublisher(env);
     await publisher.publish(...all);
@@ -195,5 +196,34 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
 
     const bad = await admin.request(q, { filter: { from: '2026-03-10', to: '2026-03-01' } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+  });
+
+  it('narrows the follow-up monitoring by pipeline, salesperson, stage and tag, within the caller scope', async () => {
+    const q = `query($filter: FollowUpFilter) { followUpMonitoring(filter: $filter) { rows { branch { value } week figures { leads } } total { leads } } }`;
+    const leads = async (filter: Record<string, unknown>, client = admin) => (await client.data(q, { filter })).followUpMonitoring;
+    const dealers = { branchIds: ['IND01', 'BAN04'] };
+    // DAYAT (IND01, week 10) is the one lead now in Follow Up 2
+    const fu2 = await leads({ ...dealers, stageIds: [dealer.stages.fu2.id] });
+    expect(fu2.rows).toEqual([{ branch: { value: 'IND01' }, week: '2026-W10', figures: { leads: 1 } }]);
+    expect(fu2.total.leads).toBe(1);
+    expect((await leads({ ...dealers, stageIds: [dealer.stages.fu1.id, dealer.stages.fu3.id] })).total.leads).toBe(0);
+    // the known dataset: Alice's live records are o1 and o4; furniture tags o1 and o3
+    expect((await leads({ salespersonIds: [data.users.alice.id] })).total.leads).toBe(2);
+    expect((await leads({ tagIds: ['furniture'] })).total.leads).toBe(2);
+    expect((await leads({ tagIds: ['furniture'], salespersonIds: [data.users.alice.id] })).total.leads).toBe(1);
+    expect((await leads({ tagIds: ['furniture'], type: 'LEAD' })).total.leads).toBe(0);
+    // no record is in a pipeline
+    expect((await leads({ pipelineIds: ['01934d6e-0000-7000-8000-00000000aa01'] })).total.leads).toBe(0);
+    // Bob (own documents): neither Alice's records nor the tagged ones are his
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    expect((await leads({ salespersonIds: [data.users.alice.id] }, bob)).total.leads).toBe(0);
+    expect((await leads({ tagIds: ['furniture'] }, bob)).total.leads).toBe(0);
+    expect((await leads({ salespersonIds: [data.users.bob.id] }, bob)).total.leads).toBe(2);
+
+    const error = async (filter: Record<string, unknown>) => (await admin.request(q, { filter })).errors?.[0]?.extensions;
+    expect(await error({ salespersonIds: ['bob'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.salespersonIds' });
+    expect(await error({ stageIds: ['x'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.stageIds' });
+    expect(await error({ pipelineIds: ['x'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.pipelineIds' });
+    expect(await error({ teamIds: ['x'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.teamIds' });
   });
 });
