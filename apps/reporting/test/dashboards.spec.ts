@@ -121,6 +121,61 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
     ]);
   });
 
+  it('narrows the team dashboard by salesperson, branch, type, tag and team; the target and overdue activities are not filtered', async () => {
+    const q = `query($filter: ReportFilter) { teamDashboard(filter: $filter) { teams { team { name } invoicingTarget { amount }
+      openPipeline { count amount { amount currency } } wonThisMonth { count amount { amount currency } } targetProgress
+      quotations { count amount { amount currency } } ordersThisMonth { count amount { amount currency } }
+      overdueActivities unassignedLeads } } }`;
+    type Figures = [string, number, number, number | null, number, number, number, number];
+    const figures = (t: any): Figures => [
+      t.team.name,
+      t.openPipeline.count,
+      t.wonThisMonth.count,
+      t.targetProgress,
+      t.quotations.count,
+      t.ordersThisMonth.count,
+      t.overdueActivities,
+      t.unassignedLeads,
+    ];
+    const board = async (filter: Record<string, unknown>, client = admin) => (await client.data(q, { filter })).teamDashboard.teams;
+    const alice = await board({ salespersonIds: [data.users.alice.id] });
+    // Alice: o1 won this month, a draft quotation of 10 M, an order of 20 M; no open opportunity, no unassigned lead
+    expect(alice.map(figures)).toEqual([
+      ['Dealers', 0, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 1, 0.3333, 1, 1, 2, 0],
+    ]);
+    expect(alice[1].quotations.amount).toEqual([{ amount: '10000000', currency: 'IDR' }]);
+    expect(alice[1].invoicingTarget).toEqual({ amount: '300000000' });
+    // Manado: the Dealers' two open opportunities; the quotations carry no branch
+    const manado = await board({ branchIds: ['MAN01'] });
+    expect(manado.map(figures)).toEqual([
+      ['Dealers', 2, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 0, 0, 0, 0, 2, 0],
+    ]);
+    expect(manado[0].openPipeline.amount).toEqual([{ amount: '10000000', currency: 'IDR' }, { amount: '2000', currency: 'USD' }]);
+    // leads only: no open opportunities, the walk-in lead still unassigned
+    expect((await board({ type: 'LEAD' })).map(figures)).toEqual([
+      ['Dealers', 0, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 0, 0, 0, 0, 2, 1],
+    ]);
+    // furniture: o1 (won) and o3 (open, USD); no quotation was made from them
+    expect((await board({ tagIds: ['furniture'] })).map(figures)).toEqual([
+      ['Dealers', 1, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 1, 0.3333, 0, 0, 2, 0],
+    ]);
+    expect((await board({ teamIds: [data.teams.dealers.id] })).map((t: any) => t.team.name)).toEqual(['Dealers']);
+    // Bob (own documents) filtering on Alice sees none of her records
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    expect((await board({ salespersonIds: [data.users.alice.id] }, bob)).map(figures)).toEqual([['Direct Sales', 0, 0, 0, 0, 0, 2, 0]]);
+    expect((await board({ salespersonIds: [data.users.bob.id] }, bob)).map(figures)).toEqual([['Direct Sales', 1, 0, 0, 1, 0, 2, 0]]);
+
+    const error = async (filter: Record<string, unknown>) => (await admin.request(q, { filter })).errors?.[0]?.extensions;
+    expect(await error({ from: '2026-02-01' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(await error({ statuses: ['WON'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.statuses' });
+    expect(await error({ includeArchived: true })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.includeArchived' });
+    expect(await error({ salespersonIds: ['alice'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.salespersonIds' });
+  });
+
   it('monitors the dealer follow-up per branch and week: statuses, steps, who came for service and why not', async () => {
     const q = `query($filter: FollowUpFilter) { followUpMonitoring(filter: $filter) {
       rows { branch { value label } week weekStart figures { leads customerStatuses { status count } reached followUps { step count } cameForService notCameForService notCameReasons { reason count } } }

@@ -24,7 +24,7 @@ export const resolvers = {
     winLoss: (_: unknown, args: FilterArgs & { groupBy?: string[] | null }, ctx: Ctx) => ctx.services.winLoss.winLoss(requireUser(ctx), args),
     activityAnalysis: (_: unknown, args: { filter?: ActivityFilterInput | null; groupBy?: string[] | null }, ctx: Ctx) =>
       ctx.services.activities.activityAnalysis(requireUser(ctx), args),
-    teamDashboard: (_: unknown, args: { teamIds?: string[] | null }, ctx: Ctx) => ctx.services.teams.teamDashboard(requireUser(ctx), args),
+    teamDashboard: (_: unknown, args: { teamIds?: string[] | null; filter?: ReportFilterInput | null }, ctx: Ctx) => ctx.services.teams.teamDashboard(requireUser(ctx), args),
     followUpMonitoring: (_: unknown, args: { filter?: FollowUpFilterInput | null }, ctx: Ctx) =>
       ctx.services.followUp.followUpMonitoring(requireUser(ctx), args),
     followUpConfig: (_: unknown, __: unknown, ctx: Ctx) => {
