@@ -12,6 +12,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
   let stack: Stack;
   let admin: GraphQLClient;
   let data: KnownDataset;
+  let dealer: ReturnType<typeof dealerDataset>;
   // Friday 27 February 2026, noon in Jakarta
   const clock = new ManualClock('2026-02-27T05:00:00.000Z');
 
@@ -45,7 +46,7 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
       quotation('confirmed', { teamId: dealers.id, salespersonId: carol.id, amountUntaxed: '7000000', amountTotal: '7770000', state: 'sale', orderDate: '2026-01-15T03:00:00.000Z' }),
       quotation('cancelled', { teamId: direct.id, salespersonId: bob.id, amountUntaxed: '3000000', amountTotal: '3330000', state: 'cancelled' }),
     ];
-    const dealer = dealerDataset();
+    dealer = dealerDataset();
     const all = [...data.events, ...activities, ...quotations, ...dealer.events];
     const publisher = new EventPublisher(env);
     await publisher.publish(...all);
@@ -118,6 +119,61 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
     expect(own.map((t: any) => [t.team.name, t.openPipeline.count, t.wonThisMonth.count, t.quotations.count, t.overdueActivities, t.unassignedLeads])).toEqual([
       ['Direct Sales', 1, 0, 1, 2, 1],
     ]);
+  });
+
+  it('narrows the team dashboard by salesperson, branch, type, tag and team; the target and overdue activities are not filtered', async () => {
+    const q = `query($filter: ReportFilter) { teamDashboard(filter: $filter) { teams { team { name } invoicingTarget { amount }
+      openPipeline { count amount { amount currency } } wonThisMonth { count amount { amount currency } } targetProgress
+      quotations { count amount { amount currency } } ordersThisMonth { count amount { amount currency } }
+      overdueActivities unassignedLeads } } }`;
+    type Figures = [string, number, number, number | null, number, number, number, number];
+    const figures = (t: any): Figures => [
+      t.team.name,
+      t.openPipeline.count,
+      t.wonThisMonth.count,
+      t.targetProgress,
+      t.quotations.count,
+      t.ordersThisMonth.count,
+      t.overdueActivities,
+      t.unassignedLeads,
+    ];
+    const board = async (filter: Record<string, unknown>, client = admin) => (await client.data(q, { filter })).teamDashboard.teams;
+    const alice = await board({ salespersonIds: [data.users.alice.id] });
+    // Alice: o1 won this month, a draft quotation of 10 M, an order of 20 M; no open opportunity, no unassigned lead
+    expect(alice.map(figures)).toEqual([
+      ['Dealers', 0, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 1, 0.3333, 1, 1, 2, 0],
+    ]);
+    expect(alice[1].quotations.amount).toEqual([{ amount: '10000000', currency: 'IDR' }]);
+    expect(alice[1].invoicingTarget).toEqual({ amount: '300000000' });
+    // Manado: the Dealers' two open opportunities; the quotations carry no branch
+    const manado = await board({ branchIds: ['MAN01'] });
+    expect(manado.map(figures)).toEqual([
+      ['Dealers', 2, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 0, 0, 0, 0, 2, 0],
+    ]);
+    expect(manado[0].openPipeline.amount).toEqual([{ amount: '10000000', currency: 'IDR' }, { amount: '2000', currency: 'USD' }]);
+    // leads only: no open opportunities, the walk-in lead still unassigned
+    expect((await board({ type: 'LEAD' })).map(figures)).toEqual([
+      ['Dealers', 0, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 0, 0, 0, 0, 2, 1],
+    ]);
+    // furniture: o1 (won) and o3 (open, USD); no quotation was made from them
+    expect((await board({ tagIds: ['furniture'] })).map(figures)).toEqual([
+      ['Dealers', 1, 0, 0, 0, 0, 1, 0],
+      ['Direct Sales', 0, 1, 0.3333, 0, 0, 2, 0],
+    ]);
+    expect((await board({ teamIds: [data.teams.dealers.id] })).map((t: any) => t.team.name)).toEqual(['Dealers']);
+    // Bob (own documents) filtering on Alice sees none of her records
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    expect((await board({ salespersonIds: [data.users.alice.id] }, bob)).map(figures)).toEqual([['Direct Sales', 0, 0, 0, 0, 0, 2, 0]]);
+    expect((await board({ salespersonIds: [data.users.bob.id] }, bob)).map(figures)).toEqual([['Direct Sales', 1, 0, 0, 1, 0, 2, 0]]);
+
+    const error = async (filter: Record<string, unknown>) => (await admin.request(q, { filter })).errors?.[0]?.extensions;
+    expect(await error({ from: '2026-02-01' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+    expect(await error({ statuses: ['WON'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.statuses' });
+    expect(await error({ includeArchived: true })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.includeArchived' });
+    expect(await error({ salespersonIds: ['alice'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.salespersonIds' });
   });
 
   it('monitors the dealer follow-up per branch and week: statuses, steps, who came for service and why not', async () => {
@@ -195,5 +251,34 @@ describe('activity analysis, team dashboard and follow-up monitoring (fed by con
 
     const bad = await admin.request(q, { filter: { from: '2026-03-10', to: '2026-03-01' } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+  });
+
+  it('narrows the follow-up monitoring by pipeline, salesperson, stage and tag, within the caller scope', async () => {
+    const q = `query($filter: FollowUpFilter) { followUpMonitoring(filter: $filter) { rows { branch { value } week figures { leads } } total { leads } } }`;
+    const leads = async (filter: Record<string, unknown>, client = admin) => (await client.data(q, { filter })).followUpMonitoring;
+    const dealers = { branchIds: ['IND01', 'BAN04'] };
+    // DAYAT (IND01, week 10) is the one lead now in Follow Up 2
+    const fu2 = await leads({ ...dealers, stageIds: [dealer.stages.fu2.id] });
+    expect(fu2.rows).toEqual([{ branch: { value: 'IND01' }, week: '2026-W10', figures: { leads: 1 } }]);
+    expect(fu2.total.leads).toBe(1);
+    expect((await leads({ ...dealers, stageIds: [dealer.stages.fu1.id, dealer.stages.fu3.id] })).total.leads).toBe(0);
+    // the known dataset: Alice's live records are o1 and o4; furniture tags o1 and o3
+    expect((await leads({ salespersonIds: [data.users.alice.id] })).total.leads).toBe(2);
+    expect((await leads({ tagIds: ['furniture'] })).total.leads).toBe(2);
+    expect((await leads({ tagIds: ['furniture'], salespersonIds: [data.users.alice.id] })).total.leads).toBe(1);
+    expect((await leads({ tagIds: ['furniture'], type: 'LEAD' })).total.leads).toBe(0);
+    // no record is in a pipeline
+    expect((await leads({ pipelineIds: ['01934d6e-0000-7000-8000-00000000aa01'] })).total.leads).toBe(0);
+    // Bob (own documents): neither Alice's records nor the tagged ones are his
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    expect((await leads({ salespersonIds: [data.users.alice.id] }, bob)).total.leads).toBe(0);
+    expect((await leads({ tagIds: ['furniture'] }, bob)).total.leads).toBe(0);
+    expect((await leads({ salespersonIds: [data.users.bob.id] }, bob)).total.leads).toBe(2);
+
+    const error = async (filter: Record<string, unknown>) => (await admin.request(q, { filter })).errors?.[0]?.extensions;
+    expect(await error({ salespersonIds: ['bob'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.salespersonIds' });
+    expect(await error({ stageIds: ['x'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.stageIds' });
+    expect(await error({ pipelineIds: ['x'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.pipelineIds' });
+    expect(await error({ teamIds: ['x'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.teamIds' });
   });
 });

@@ -294,6 +294,59 @@ describe('opportunity reports over the read model (fed by contract events): pipe
     expect(own.stageVelocity.map((s: any) => [s.stage.label, s.transitions])).toEqual([['New', 1]]);
   });
 
+  it('groups won against lost by up to two dimensions, within the caller scope; bad group-bys are BAD_USER_INPUT', async () => {
+    const q = `query($filter: ReportFilter, $groupBy: [String!]) { winLoss(filter: $filter, groupBy: $groupBy) {
+      won lost groupBy rows { keys { dimension value label } won lost winRate wonRevenue { amount currency } lostRevenue { amount currency } averageCycleDays } } }`;
+    const feb = { from: '2026-01-01', to: '2026-02-28' };
+    const idr = (amount: string) => [{ amount, currency: 'IDR' }];
+    const w = (await admin.data(q, { filter: feb, groupBy: ['team', 'SALESPERSON'] })).winLoss;
+    expect([w.won, w.lost, w.groupBy]).toEqual([1, 3, ['team', 'salesperson']]);
+    expect(w.rows).toEqual([
+      {
+        keys: [
+          { dimension: 'team', value: data.teams.dealers.id, label: 'Dealers' },
+          { dimension: 'salesperson', value: data.users.carol.id, label: 'Carol' },
+        ],
+        won: 0, lost: 1, winRate: 0, wonRevenue: [], lostRevenue: idr('30000000'), averageCycleDays: null,
+      },
+      {
+        keys: [
+          { dimension: 'team', value: data.teams.direct.id, label: 'Direct Sales' },
+          { dimension: 'salesperson', value: data.users.alice.id, label: 'Alice' },
+        ],
+        won: 1, lost: 1, winRate: 0.5, wonRevenue: idr('100000000'), lostRevenue: idr('20000000'), averageCycleDays: 30,
+      },
+      {
+        keys: [
+          { dimension: 'team', value: data.teams.direct.id, label: 'Direct Sales' },
+          { dimension: 'salesperson', value: data.users.bob.id, label: 'Bob' },
+        ],
+        won: 0, lost: 1, winRate: 0, wonRevenue: [], lostRevenue: idr('5000000'), averageCycleDays: null,
+      },
+    ]);
+    // one dimension, with a filter: Direct Sales only, by branch
+    const direct = (await admin.data(q, { filter: { ...feb, teamIds: [data.teams.direct.id] }, groupBy: ['branch'] })).winLoss;
+    expect(direct.rows).toEqual([
+      { keys: [{ dimension: 'branch', value: 'SAM01', label: 'Samarinda' }], won: 1, lost: 2, winRate: 0.3333, wonRevenue: idr('100000000'), lostRevenue: idr('25000000'), averageCycleDays: 30 },
+    ]);
+    // no group-by: no rows, the rest unchanged
+    expect((await admin.data(q, { filter: feb })).winLoss).toMatchObject({ won: 1, lost: 3, groupBy: [], rows: [] });
+
+    // Bob (own documents) sees his own lost Printer only, whatever he groups by
+    const bob = stack.client(await testToken({ role: 'user_own', id: data.users.bob.id, teamIds: [data.teams.direct.id] }));
+    const own = (await bob.data(q, { filter: feb, groupBy: ['salesperson'] })).winLoss;
+    expect(own.rows).toEqual([
+      { keys: [{ dimension: 'salesperson', value: data.users.bob.id, label: 'Bob' }], won: 0, lost: 1, winRate: 0, wonRevenue: [], lostRevenue: idr('5000000'), averageCycleDays: null },
+    ]);
+    const ownByTeam = (await bob.data(q, { filter: feb, groupBy: ['team'] })).winLoss;
+    expect(ownByTeam.rows.map((r: any) => [r.keys[0].label, r.won, r.lost, r.lostRevenue])).toEqual([['Direct Sales', 0, 1, idr('5000000')]]);
+
+    const error = async (groupBy: string[]) => (await admin.request(q, { filter: feb, groupBy })).errors?.[0]?.extensions;
+    expect(await error(['nope'])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupBy' });
+    expect(await error(['team', 'salesperson', 'branch'])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupBy' });
+    expect(await error(['team', 'Team'])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupBy' });
+  });
+
   it('shows the board as it stood on a past date, from the history', async () => {
     const q = `query($date: Date, $at: DateTime, $filter: ReportFilter) { pipelineAsOf(date: $date, at: $at, filter: $filter) {
       total columns { stage { label } count expectedRevenue { amount currency } cards { name version } } newestEventAt } }`;

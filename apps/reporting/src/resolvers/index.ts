@@ -21,10 +21,10 @@ export const resolvers = {
     pipelineAnalysis: (_: unknown, args: FilterArgs & { groupBy?: string[] | null }, ctx: Ctx) =>
       ctx.services.pipeline.pipelineAnalysis(requireUser(ctx), args),
     forecast: (_: unknown, args: FilterArgs, ctx: Ctx) => ctx.services.pipeline.forecast(requireUser(ctx), args),
-    winLoss: (_: unknown, args: FilterArgs, ctx: Ctx) => ctx.services.winLoss.winLoss(requireUser(ctx), args),
+    winLoss: (_: unknown, args: FilterArgs & { groupBy?: string[] | null }, ctx: Ctx) => ctx.services.winLoss.winLoss(requireUser(ctx), args),
     activityAnalysis: (_: unknown, args: { filter?: ActivityFilterInput | null; groupBy?: string[] | null }, ctx: Ctx) =>
       ctx.services.activities.activityAnalysis(requireUser(ctx), args),
-    teamDashboard: (_: unknown, args: { teamIds?: string[] | null }, ctx: Ctx) => ctx.services.teams.teamDashboard(requireUser(ctx), args),
+    teamDashboard: (_: unknown, args: { teamIds?: string[] | null; filter?: ReportFilterInput | null }, ctx: Ctx) => ctx.services.teams.teamDashboard(requireUser(ctx), args),
     followUpMonitoring: (_: unknown, args: { filter?: FollowUpFilterInput | null }, ctx: Ctx) =>
       ctx.services.followUp.followUpMonitoring(requireUser(ctx), args),
     followUpConfig: (_: unknown, __: unknown, ctx: Ctx) => {

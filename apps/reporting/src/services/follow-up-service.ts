@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '@crm/auth';
 import { TOPICS } from '@crm/events';
 import { NOT_FOLLOWED_UP, NO_REASON, normalizeStatus, statusMatchSql, type FollowUpConfig } from '../domain/follow-up-config';
-import { checkRange } from '../domain/report-filter';
+import { checkRange, parseReportFilter } from '../domain/report-filter';
 import type { FollowUpConfigService } from './follow-up-config-service';
 import { newestEventAt } from './freshness';
 import { loadLabels } from './labels';
@@ -15,6 +15,12 @@ export interface FollowUpFilterInput {
   branchIds?: string[] | null;
   type?: 'LEAD' | 'OPPORTUNITY' | null;
   teamIds?: string[] | null;
+  pipelineIds?: string[] | null;
+  salespersonIds?: string[] | null;
+  /** The stage the lead/opportunity is in now. */
+  stageIds?: string[] | null;
+  /** Records carrying any of these tags. */
+  tagIds?: string[] | null;
 }
 
 export interface FollowUpFigures {
@@ -49,6 +55,10 @@ export class FollowUpService {
     if (filter.branchIds?.length) where.push(`o.branch_id = ANY(${sql.p(filter.branchIds, 'text[]')})`);
     if (filter.teamIds?.length) where.push(`o.team_id = ANY(${sql.p(filter.teamIds, 'uuid[]')})`);
     if (filter.type) where.push(`o.type = ${sql.p(filter.type.toLowerCase())}`);
+    if (filter.pipelineIds?.length) where.push(`o.pipeline_id = ANY(${sql.p(filter.pipelineIds, 'uuid[]')})`);
+    if (filter.salespersonIds?.length) where.push(`o.salesperson_id = ANY(${sql.p(filter.salespersonIds, 'uuid[]')})`);
+    if (filter.stageIds?.length) where.push(`o.stage_id = ANY(${sql.p(filter.stageIds, 'uuid[]')})`);
+    if (filter.tagIds?.length) where.push(`o.tag_ids && ${sql.p(filter.tagIds, 'text[]')}`);
     where.push(sql.scope(user, OPPORTUNITY_SCOPE));
     const steps = config.steps.map((s) => {
       const parts: string[] = [];
@@ -72,8 +82,26 @@ export class FollowUpService {
   }
 
   async followUpMonitoring(user: AuthUser, args: { filter?: FollowUpFilterInput | null }) {
-    const filter = args.filter ?? {};
-    const range = checkRange(filter.from, filter.to, 'filter');
+    const input = args.filter ?? {};
+    const range = checkRange(input.from, input.to, 'filter');
+    // ids checked (BAD_USER_INPUT on filter.<field>) and lists de-duplicated as every report filter's
+    const parsed = parseReportFilter({
+      teamIds: input.teamIds,
+      pipelineIds: input.pipelineIds,
+      salespersonIds: input.salespersonIds,
+      stageIds: input.stageIds,
+      tagIds: input.tagIds,
+      branchIds: input.branchIds,
+    });
+    const filter: FollowUpFilterInput = {
+      ...input,
+      teamIds: parsed.teamIds,
+      pipelineIds: parsed.pipelineIds,
+      salespersonIds: parsed.salespersonIds,
+      stageIds: parsed.stageIds,
+      tagIds: parsed.tagIds,
+      branchIds: parsed.branchIds,
+    };
     const config = await this.configs.get();
     const lowerStatuses = config.customerStatuses.map(normalizeStatus);
     const lowerReached = config.reachedStatuses.map(normalizeStatus);

@@ -6,7 +6,8 @@ import { badInput } from '@crm/graphql';
 import { ACTIVITY_SCOPE } from './activity-sql';
 import { newestEventAt } from './freshness';
 import type { Money } from './opportunity-aggregate';
-import { OPPORTUNITY_SCOPE } from './opportunity-sql';
+import { parseReportFilter, type ReportFilter, type ReportFilterInput } from '../domain/report-filter';
+import { opportunityWhere } from './opportunity-sql';
 import { Sql, num } from './sql';
 
 interface Figure {
@@ -29,6 +30,21 @@ export interface TeamDashboardRow {
 
 type Row = Record<string, unknown>;
 
+/** ReportFilter fields the dashboard cannot take: its periods (this month, open now) are fixed. */
+const FIXED_BY_THE_DASHBOARD = ['from', 'to', 'dateField', 'statuses'] as const;
+
+/**
+ * The dashboard's filter: branch, pipeline, salesperson, stage, tag, type and teams narrow the
+ * opportunity figures; the periods are the dashboard's own (BAD_USER_INPUT on filter.<field>).
+ */
+export function parseDashboardFilter(input: ReportFilterInput | null | undefined): ReportFilter {
+  for (const field of FIXED_BY_THE_DASHBOARD) {
+    if (input?.[field] != null) throw badInput(`filter.${field}`, 'the team dashboard has fixed periods (open now, this month)');
+  }
+  if (input?.includeArchived) throw badInput('filter.includeArchived', 'the team dashboard counts live records only');
+  return { ...parseReportFilter(input), includeArchived: true };
+}
+
 /**
  * The sales teams' live dashboard (what a team manager reads instead of assembling a report):
  * per team, open pipeline, won this month against the invoicing target, open quotations,
@@ -41,25 +57,27 @@ export class TeamDashboardService {
     private readonly clock: Clock,
   ) {}
 
-  async teamDashboard(user: AuthUser, args: { teamIds?: string[] | null }) {
+  async teamDashboard(user: AuthUser, args: { teamIds?: string[] | null; filter?: ReportFilterInput | null }) {
     if (args.teamIds?.some((id) => !isUuid(id))) throw badInput('teamIds', 'not an id');
+    const filter = parseDashboardFilter(args.filter);
     const teams: { id: string; name: string; invoicing_target: string | null; currency: string | null; member_ids: string[] }[] =
       await this.dataSource.query(
         `SELECT id, name, invoicing_target::text, currency, member_ids FROM reporting.team_rm
          WHERE active AND ($1::uuid[] IS NULL OR id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
+           AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
          ORDER BY name, id`,
-        [args.teamIds ?? null, user.role === 'admin' || user.role === 'user_all' ? null : user.teamIds],
+        [args.teamIds ?? null, user.role === 'admin' || user.role === 'user_all' ? null : user.teamIds, filter.teamIds],
       );
     const ids = teams.map((t) => t.id);
     const now = this.clock.now();
     const [pipeline, won, progress, quotations, orders, overdue, unassigned, newest] = await Promise.all([
-      this.opportunities(user, ids, `o.type = 'opportunity' AND o.status = 'open' AND o.active`),
-      this.opportunities(user, ids, `o.status = 'won' AND o.date_closed >= date_trunc('month', $NOW AT TIME ZONE $TZ) AT TIME ZONE $TZ`, now),
-      this.progress(user, ids, now),
-      this.quotations(user, ids, `q.state IN ('draft', 'sent')`),
-      this.quotations(user, ids, `q.state = 'sale' AND q.order_date >= date_trunc('month', $NOW AT TIME ZONE $TZ) AT TIME ZONE $TZ`, now),
+      this.opportunities(user, ids, filter, `o.type = 'opportunity' AND o.status = 'open' AND o.active`),
+      this.opportunities(user, ids, filter, `o.status = 'won' AND o.date_closed >= date_trunc('month', $NOW AT TIME ZONE $TZ) AT TIME ZONE $TZ`, now),
+      this.progress(user, ids, filter, now),
+      this.quotations(user, ids, filter, `q.state IN ('draft', 'sent')`),
+      this.quotations(user, ids, filter, `q.state = 'sale' AND q.order_date >= date_trunc('month', $NOW AT TIME ZONE $TZ) AT TIME ZONE $TZ`, now),
       this.overdueActivities(user, ids, now),
-      this.counts(user, ids, `o.type = 'lead' AND o.status = 'open' AND o.active AND o.salesperson_id IS NULL`),
+      this.counts(user, ids, filter, `o.type = 'lead' AND o.status = 'open' AND o.active AND o.salesperson_id IS NULL`),
       // targetProgress converts with the exchange rates
       newestEventAt(this.dataSource, [TOPICS.pipelineOpportunity, TOPICS.pipelineTeam, TOPICS.salesQuotation, TOPICS.activitiesActivity, TOPICS.pipelineCurrencyRate]),
     ]);
@@ -97,24 +115,24 @@ export class TeamDashboardService {
     return map;
   }
 
-  private async opportunities(user: AuthUser, ids: string[], condition: string, now?: Date): Promise<Map<string, Figure>> {
+  private async opportunities(user: AuthUser, ids: string[], filter: ReportFilter, condition: string, now?: Date): Promise<Map<string, Figure>> {
     const sql = new Sql();
     const cond = this.bind(sql, condition, user, now);
     const rows = await this.dataSource.query(
       `SELECT o.team_id, o.currency, count(*)::int AS n, sum(o.expected_revenue)::text AS amount
        FROM reporting.opportunity_rm o
-       WHERE o.team_id = ANY(${sql.p(ids, 'uuid[]')}) AND NOT o.deleted AND o.merged_into IS NULL AND ${cond} AND ${sql.scope(user, OPPORTUNITY_SCOPE)}
+       WHERE o.team_id = ANY(${sql.p(ids, 'uuid[]')}) AND ${cond} AND ${opportunityWhere(sql, filter, user, user.tz).join(' AND ')}
        GROUP BY o.team_id, o.currency ORDER BY o.team_id, o.currency`,
       sql.params,
     );
     return this.figures(rows);
   }
 
-  private async counts(user: AuthUser, ids: string[], condition: string): Promise<Map<string, number>> {
+  private async counts(user: AuthUser, ids: string[], filter: ReportFilter, condition: string): Promise<Map<string, number>> {
     const sql = new Sql();
     const rows: Row[] = await this.dataSource.query(
       `SELECT o.team_id, count(*)::int AS n FROM reporting.opportunity_rm o
-       WHERE o.team_id = ANY(${sql.p(ids, 'uuid[]')}) AND NOT o.deleted AND o.merged_into IS NULL AND ${condition} AND ${sql.scope(user, OPPORTUNITY_SCOPE)}
+       WHERE o.team_id = ANY(${sql.p(ids, 'uuid[]')}) AND ${condition} AND ${opportunityWhere(sql, filter, user, user.tz).join(' AND ')}
        GROUP BY o.team_id`,
       sql.params,
     );
@@ -122,7 +140,7 @@ export class TeamDashboardService {
   }
 
   /** Won this month in the target's currency (converted with the rate table) / target; null when a rate is missing. */
-  private async progress(user: AuthUser, ids: string[], now: Date): Promise<Map<string, number | null>> {
+  private async progress(user: AuthUser, ids: string[], filter: ReportFilter, now: Date): Promise<Map<string, number | null>> {
     const sql = new Sql();
     const since = this.bind(sql, `date_trunc('month', $NOW AT TIME ZONE $TZ) AT TIME ZONE $TZ`, user, now);
     const rows: Row[] = await this.dataSource.query(
@@ -131,8 +149,8 @@ export class TeamDashboardService {
               ELSE (COALESCE(sum(CASE WHEN o.currency = t.currency THEN o.expected_revenue ELSE o.expected_revenue * r.rate / tr.rate END), 0) / t.invoicing_target)::float8
          END AS progress
        FROM reporting.team_rm t
-       LEFT JOIN reporting.opportunity_rm o ON o.team_id = t.id AND o.status = 'won' AND NOT o.deleted AND o.merged_into IS NULL
-         AND o.date_closed >= ${since} AND ${sql.scope(user, OPPORTUNITY_SCOPE)}
+       LEFT JOIN reporting.opportunity_rm o ON o.team_id = t.id AND o.status = 'won'
+         AND o.date_closed >= ${since} AND ${opportunityWhere(sql, filter, user, user.tz).join(' AND ')}
        LEFT JOIN reporting.currency_rate r ON r.currency = o.currency
        LEFT JOIN reporting.currency_rate tr ON tr.currency = t.currency
        WHERE t.id = ANY(${sql.p(ids, 'uuid[]')}) AND t.invoicing_target > 0
@@ -142,13 +160,29 @@ export class TeamDashboardService {
     return new Map(rows.map((r) => [String(r['team_id']), r['progress'] === null ? null : Math.round(Number(r['progress']) * 10_000) / 10_000]));
   }
 
-  private async quotations(user: AuthUser, ids: string[], condition: string, now?: Date): Promise<Map<string, Figure>> {
+  /**
+   * Quotations and orders: branch and salesperson are the document's own; pipeline, stage, tag and
+   * type are those of the lead/opportunity it was made from (documents without one do not pass).
+   */
+  private async quotations(user: AuthUser, ids: string[], filter: ReportFilter, condition: string, now?: Date): Promise<Map<string, Figure>> {
     const sql = new Sql();
     const cond = this.bind(sql, condition, user, now);
+    const own: string[] = [];
+    if (filter.salespersonIds) own.push(`q.salesperson_id = ANY(${sql.p(filter.salespersonIds, 'uuid[]')})`);
+    if (filter.branchIds) own.push(`q.branch_id = ANY(${sql.p(filter.branchIds, 'text[]')})`);
+    const linked: string[] = [];
+    if (filter.pipelineIds) linked.push(`qo.pipeline_id = ANY(${sql.p(filter.pipelineIds, 'uuid[]')})`);
+    if (filter.stageIds) linked.push(`qo.stage_id = ANY(${sql.p(filter.stageIds, 'uuid[]')})`);
+    if (filter.tagIds) linked.push(`qo.tag_ids && ${sql.p(filter.tagIds, 'text[]')}`);
+    if (filter.type) linked.push(`qo.type = ${sql.p(filter.type)}`);
+    if (linked.length) {
+      own.push(`EXISTS (SELECT 1 FROM reporting.opportunity_rm qo WHERE qo.id = q.opportunity_id AND NOT qo.deleted AND ${linked.join(' AND ')})`);
+    }
+    const narrowed = own.map((c) => ` AND ${c}`).join('');
     const rows = await this.dataSource.query(
       `SELECT q.team_id, q.currency, count(*)::int AS n, sum(q.amount_untaxed)::text AS amount
        FROM reporting.quotation_rm q
-       WHERE q.team_id = ANY(${sql.p(ids, 'uuid[]')}) AND ${cond}
+       WHERE q.team_id = ANY(${sql.p(ids, 'uuid[]')}) AND ${cond}${narrowed}
          AND ${sql.scope(user, { owner: 'q.salesperson_id', team: 'q.team_id', branch: 'q.branch_id' })}
        GROUP BY q.team_id, q.currency ORDER BY q.team_id, q.currency`,
       sql.params,

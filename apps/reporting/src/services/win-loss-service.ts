@@ -10,6 +10,8 @@ import { opportunityWhere } from './opportunity-sql';
 import { opportunityReportTopics } from './pipeline-analysis-service';
 import { Sql, num } from './sql';
 import { compareStages } from '../domain/stage-order';
+import { parseGroupBy } from '../domain/group-by';
+import { PIPELINE_DIMENSIONS, type PipelineDimension } from './pipeline-dimensions';
 
 export interface WinRateRow {
   key: GroupKey;
@@ -18,6 +20,18 @@ export interface WinRateRow {
   winRate: number | null;
   wonRevenue: Money[];
   lostRevenue: Money[];
+}
+
+/** One group of `winLoss(groupBy:)`: the closed records of the keys, won against lost. */
+export interface WinLossRow {
+  keys: GroupKey[];
+  won: number;
+  lost: number;
+  winRate: number | null;
+  wonRevenue: Money[];
+  lostRevenue: Money[];
+  /** Average days from creation to won, over the won ones of the group. */
+  averageCycleDays: number | null;
 }
 
 export interface StageVelocity {
@@ -54,12 +68,13 @@ export class WinLossService {
     this.aggregator = new OpportunityAggregator(dataSource, clock);
   }
 
-  async winLoss(user: AuthUser, args: { filter?: ReportFilterInput | null; currency?: string | null }) {
+  async winLoss(user: AuthUser, args: { filter?: ReportFilterInput | null; currency?: string | null; groupBy?: string[] | null }) {
     const filter = parseReportFilter(args.filter, { dateField: 'CLOSED' });
+    const groupBy = parseGroupBy(args.groupBy, PIPELINE_DIMENSIONS);
     const currency = parseTargetCurrency(args.currency);
     const closed: ReportFilter = { ...filter, statuses: (filter.statuses ?? ['won', 'lost']).filter((s) => s !== 'open'), includeArchived: true };
     if (closed.statuses!.length === 0) closed.statuses = ['won', 'lost'];
-    const [byStatus, won, lostReasons, byTeam, bySalesperson, funnel, velocity, newest] = await Promise.all([
+    const [byStatus, won, lostReasons, byTeam, bySalesperson, funnel, velocity, newest, grouped] = await Promise.all([
       this.aggregator.aggregate(user, closed, ['status'], currency),
       this.aggregator.aggregate(user, { ...closed, statuses: ['won'] }, [], currency),
       this.aggregator.aggregate(user, { ...closed, statuses: ['lost'] }, ['lostReason'], currency),
@@ -68,6 +83,7 @@ export class WinLossService {
       this.funnel(user, filter),
       this.stageVelocity(user, filter),
       newestEventAt(this.dataSource, opportunityReportTopics(currency)),
+      groupBy.length ? this.aggregator.aggregate(user, closed, [...groupBy, 'status'], currency) : null,
     ]);
     const wonM = byStatus.rows.find((r) => r.keys[0]!.value === 'won')?.measures ?? emptyMeasures(currency);
     const lostM = byStatus.rows.find((r) => r.keys[0]!.value === 'lost')?.measures ?? emptyMeasures(currency);
@@ -85,6 +101,8 @@ export class WinLossService {
       bySalesperson: winRates(bySalesperson.rows),
       funnel,
       stageVelocity: velocity,
+      groupBy,
+      rows: grouped ? winLossRows(groupBy, grouped.rows) : [],
       currency,
       newestEventAt: newest,
     };
@@ -172,5 +190,32 @@ function winRates(rows: AggregateRow[]): WinRateRow[] {
     const won = e.won?.count ?? 0;
     const lost = e.lost?.count ?? 0;
     return { key: e.key, won, lost, winRate: rate(won, lost), wonRevenue: e.won?.expectedRevenue ?? [], lostRevenue: e.lost?.expectedRevenue ?? [] };
+  });
+}
+
+/** Folds rows grouped by (dimensions…, status) into one row per key of the dimensions, in the aggregate's order. */
+export function winLossRows(dims: PipelineDimension[], rows: AggregateRow[]): WinLossRow[] {
+  const byKey = new Map<string, { keys: GroupKey[]; won?: Measures; lost?: Measures }>();
+  for (const r of rows) {
+    const keys = r.keys.slice(0, dims.length);
+    const id = JSON.stringify(keys.map((k) => k.value));
+    const entry = byKey.get(id) ?? { keys };
+    const status = r.keys[dims.length]!.value;
+    if (status === 'won') entry.won = r.measures;
+    if (status === 'lost') entry.lost = r.measures;
+    byKey.set(id, entry);
+  }
+  return [...byKey.values()].map((e) => {
+    const won = e.won?.count ?? 0;
+    const lost = e.lost?.count ?? 0;
+    return {
+      keys: e.keys.map(({ dimension, value, label }) => ({ dimension, value, label })),
+      won,
+      lost,
+      winRate: rate(won, lost),
+      wonRevenue: e.won?.expectedRevenue ?? [],
+      lostRevenue: e.lost?.expectedRevenue ?? [],
+      averageCycleDays: e.won?.avgDaysToClose ?? null,
+    };
   });
 }
