@@ -1,4 +1,5 @@
 import type { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { deferWrite } from '@crm/db';
 import { toKafkaRecord, topicOfType, validateEvent, type CloudEvent } from '@crm/events';
 
 /**
@@ -18,7 +19,9 @@ export async function appendToOutbox(manager: EntityManager, schema: string, eve
     const record = toKafkaRecord(event);
     return { event_id: event.id, topic: topicOfType(event.type), message_key: record.key, event_type: event.type, headers: record.headers, payload: record.value };
   });
-  await manager.query(
+  // Nothing reads its result: in a pipelined transaction it travels with COMMIT.
+  await deferWrite(
+    manager,
     `INSERT INTO "${schema}".outbox (event_id, topic, message_key, event_type, headers, payload)
      SELECT event_id, topic, message_key, event_type, headers, payload
      FROM json_to_recordset($1::json) AS x(event_id uuid, topic text, message_key text, event_type text, headers jsonb, payload text)`,

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { deferWrite } from '@crm/db';
 import type { Opportunity } from '../domain/opportunity';
 import type { Row } from './config-rows';
 
@@ -125,7 +126,7 @@ export function updateStatement(o: Opportunity): { sql: string; params: unknown[
 
 export async function updateOpportunity(manager: EntityManager, o: Opportunity): Promise<void> {
   const { sql, params } = updateStatement(o);
-  await manager.query(sql, params);
+  await deferWrite(manager, sql, params);
 }
 
 export interface LockedOpportunities {

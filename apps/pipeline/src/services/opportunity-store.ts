@@ -1,4 +1,5 @@
 import type { Row } from '../repositories/config-rows';
+import { deferWrite } from '@crm/db';
 import { badInput } from '@crm/graphql';
 import { envString } from '@crm/runtime';
 import { documentPeriod, formatDocumentNumber } from '../domain/numbering';
@@ -39,7 +40,8 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
     // One round trip: the row, the visit it leaves (closed with its duration) and the one it starts.
     const { sql, params } = updateStatement(after);
     const n = params.length;
-    await tx.manager.query(
+    await deferWrite(
+      tx.manager,
       `WITH updated AS (${sql} RETURNING id),
             closed AS (
               UPDATE pipeline.stage_history SET left_at = $${n + 1}, seconds = GREATEST(0, floor(extract(epoch FROM $${n + 1}::timestamptz - entered_at)))::bigint

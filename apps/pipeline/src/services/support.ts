@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { pipelinedTransaction } from '@crm/db';
 import { notFound, staleVersion } from '@crm/graphql';
 import { isUuid } from '@crm/runtime';
 import { stateEvent, type CloudEvent } from '@crm/events';
@@ -24,7 +25,8 @@ export async function inTransaction<T>(
   base: { now: Date; user: AuthUser; traceparent?: string },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return dataSource.transaction(async (manager) => {
+  // Pipelined: BEGIN travels with the first statement, the last writes and the outbox with COMMIT.
+  return pipelinedTransaction(dataSource, async (manager) => {
     const tx: Tx = { manager, now: base.now, user: base.user, traceparent: base.traceparent, events: [] };
     const result = await work(tx);
     await appendToOutbox(manager, SCHEMA, tx.events);
