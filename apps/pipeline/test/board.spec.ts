@@ -61,6 +61,13 @@ describe('pipeline board (integration)', () => {
     expect(await names('Qualified')).toEqual(['C', 'A', 'B']);
     expect(await names('New')).toEqual([]);
 
+    // Dropped without an anchor: on top of the cards already there (the top is read with the lock).
+    const d = await create({ name: 'D' });
+    await move({ id: d.id, stageId: stages['Qualified'] });
+    expect(await names('Qualified')).toEqual(['D', 'C', 'A', 'B']);
+    await move({ id: d.id, stageId: stages['New'] });
+    expect(await names('Qualified')).toEqual(['C', 'A', 'B']);
+
     const wrongColumn = await move({ id: a.id, stageId: stages['New'], beforeId: b.id });
     expect(wrongColumn.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'beforeId' });
     const both = await move({ id: a.id, stageId: stages['Qualified'], beforeId: b.id, afterId: c.id });

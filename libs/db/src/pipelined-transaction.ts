@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 /** The part of node-postgres's Client this module drives (pg ≥ 8.23: `pipeline`). */
 interface PgClient {
@@ -69,11 +69,18 @@ class Pipeline {
    * because the transaction was aborted.
    */
   async send(text: string | null, values?: unknown): Promise<PgResult | undefined> {
+    const results = await this.sendAll(text === null ? [] : [[text, values]]);
+    return results[0];
+  }
+
+  /** As `send`, for several statements in order; their answers in the same order. */
+  async sendAll(mine: [string, unknown][]): Promise<PgResult[]> {
     const statements: [string, unknown][] = [];
     if (this.beginHeld) statements.push(['START TRANSACTION', undefined]);
     for (const write of this.held.splice(0)) statements.push([write.sql, write.params]);
-    if (text !== null) statements.push([text, values]);
-    if (statements.length === 0) return undefined;
+    const first = statements.length;
+    statements.push(...mine);
+    if (statements.length === 0) return [];
     this.beginSent ||= this.beginHeld;
     this.beginHeld = false;
     const stream = this.client.connection.stream;
@@ -90,7 +97,7 @@ class Pipeline {
     const settled = await Promise.allSettled(answers);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    return text === null ? undefined : (settled[settled.length - 1] as PromiseFulfilledResult<PgResult>).value;
+    return settled.slice(first).map((s) => (s as PromiseFulfilledResult<PgResult>).value);
   }
 }
 
@@ -182,4 +189,27 @@ export async function deferWrite(manager: EntityManager, sql: string, params: un
   // Counted like any statement (queryCount), when it is queued.
   manager.connection.logger.logQuery(sql, params, runner);
   pipeline.held.push({ sql, params });
+}
+
+/**
+ * Reads whose answers are all needed, sent together (one trip in a `pipelinedTransaction`,
+ * one after the other elsewhere) and run in this order; the rows of each. For a read that
+ * must follow a lock: sent after it, it runs after the lock is held.
+ */
+export async function queryInOrder(manager: EntityManager, statements: { sql: string; params: unknown[] }[]): Promise<Record<string, unknown>[][]> {
+  const runner = manager.queryRunner;
+  const pipeline = runner ? pipelines.get(runner) : undefined;
+  if (!runner || !pipeline || !runner.isTransactionActive) {
+    const rows: Record<string, unknown>[][] = [];
+    for (const { sql, params } of statements) rows.push((await manager.query(sql, params)) as Record<string, unknown>[]);
+    return rows;
+  }
+  for (const { sql, params } of statements) manager.connection.logger.logQuery(sql, params, runner);
+  try {
+    const results = await pipeline.sendAll(statements.map(({ sql, params }) => [sql, params]));
+    return results.map((r) => r.rows as Record<string, unknown>[]);
+  } catch (error) {
+    const failed = statements[statements.length - 1]!;
+    throw new QueryFailedError(failed.sql, failed.params, error as Error);
+  }
 }

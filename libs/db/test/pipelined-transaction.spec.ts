@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { databaseUrl } from '@crm/runtime';
-import { createSchemaDataSource, deferWrite, dropDatabase, ensureDatabase, pipelinedTransaction } from '../src';
+import { createSchemaDataSource, deferWrite, dropDatabase, ensureDatabase, pipelinedTransaction, queryInOrder } from '../src';
 
 /** Socket writes of the transaction's connection (one write = one trip to Postgres). */
 function countWrites(manager: EntityManager): () => number {
@@ -124,6 +124,26 @@ describe('pipelinedTransaction (real Postgres)', () => {
     } finally {
       await runner.release();
     }
+  });
+
+  it('queryInOrder sends reads together, in order, after what is held, and answers each', async () => {
+    await dataSource.query(`INSERT INTO item (id, note) VALUES (1, 'one'), (2, 'two')`);
+    let trips = -1;
+    const answers = await pipelinedTransaction(dataSource, async (manager) => {
+      const writes = countWrites(manager);
+      await deferWrite(manager, 'UPDATE item SET note = $2 WHERE id = $1', [2, 'held']);
+      const rows = await queryInOrder(manager, [
+        { sql: 'SELECT note FROM item WHERE id = $1 FOR UPDATE', params: [1] },
+        { sql: 'SELECT note FROM item WHERE id = $1', params: [2] },
+      ]);
+      trips = writes();
+      return rows;
+    });
+    expect(answers).toEqual([[{ note: 'one' }], [{ note: 'held' }]]);
+    // BEGIN, the held update and both reads: one write.
+    expect(trips).toBe(1);
+    const outside = await queryInOrder(dataSource.manager, [{ sql: 'SELECT count(*)::int AS n FROM item WHERE id > $1', params: [0] }]);
+    expect(outside).toEqual([[{ n: 2 }]]);
   });
 
   it('deferWrite outside a pipelined transaction runs at once', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { deferWrite } from '@crm/db';
+import { deferWrite, queryInOrder } from '@crm/db';
 import type { Opportunity } from '../domain/opportunity';
 import type { Row } from './config-rows';
 
@@ -135,22 +135,55 @@ export interface LockedOpportunities {
   configVersion: string;
   /** pipeline.scoring_version of the rows' teams ('0' when none yet). */
   scoringVersions: Map<string, string>;
+  /** The column top read with the lock (lockOpportunities' `columnTopOf`). */
+  columnTop?: ColumnTop;
+}
+
+/** The first card of a column (pipeline + stage) apart from `opportunityId`, read right after locking it. */
+export interface ColumnTop {
+  opportunityId: string;
+  pipelineId: string;
+  stageId: string;
+  /** Its rank; null for an empty column. */
+  top: string | null;
 }
 
 /**
  * Locks and reads rows for a change (in id order, so concurrent bulk changes cannot deadlock),
- * with the cache version counters in the same round trip.
+ * with the cache version counters in the same round trip. With `columnTopOf` (one row moved to
+ * the top of a stage), the top of that stage's column in the row's pipeline is read in the same
+ * trip, after the lock is held (a statement of its own: it sees what committed before the lock).
  */
-export async function lockOpportunities(manager: EntityManager, ids: readonly string[]): Promise<LockedOpportunities> {
-  const rows: Row[] = await manager.query(
-    `SELECT ${OPPORTUNITY_COLUMNS}, (SELECT version::text FROM pipeline.config_version) AS config_version,
+export async function lockOpportunities(manager: EntityManager, ids: readonly string[], columnTopOf?: string): Promise<LockedOpportunities> {
+  const lock = {
+    sql: `SELECT ${OPPORTUNITY_COLUMNS}, (SELECT version::text FROM pipeline.config_version) AS config_version,
             COALESCE((SELECT sv.version::text FROM pipeline.scoring_version sv WHERE sv.team_id = o.team_id), '0') AS scoring_version
        FROM pipeline.opportunity o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE OF o`,
-    [[...ids]],
-  );
+    params: [[...ids]],
+  };
+  let rows: Row[];
+  let columnTop: ColumnTop | undefined;
+  if (columnTopOf !== undefined && ids.length === 1) {
+    const [locked, top] = await queryInOrder(manager, [
+      lock,
+      {
+        sql: `SELECT c.pipeline_id, (SELECT o.rank::text FROM pipeline.opportunity o
+                WHERE o.pipeline_id = c.pipeline_id AND o.stage_id = $2 AND o.active AND o.type = 'opportunity' AND o.id <> c.id
+                ORDER BY o.rank, o.id LIMIT 1) AS top
+                FROM pipeline.opportunity c WHERE c.id = $1`,
+        params: [ids[0], columnTopOf],
+      },
+    ]);
+    rows = locked as Row[];
+    const found = (top as Row[])[0];
+    if (found) columnTop = { opportunityId: ids[0]!, pipelineId: found.pipeline_id, stageId: columnTopOf, top: found.top ?? null };
+  } else {
+    rows = await manager.query(lock.sql, lock.params);
+  }
   return {
     rows: new Map(rows.map((r) => [r.id as string, toOpportunity(r)])),
     configVersion: rows[0]?.config_version ?? '',
     scoringVersions: new Map(rows.map((r) => [r.team_id as string, r.scoring_version as string])),
+    columnTop,
   };
 }

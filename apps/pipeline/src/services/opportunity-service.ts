@@ -110,9 +110,10 @@ export class OpportunityService {
 
   // ── reading for a change ────────────────────────────────────────────────
 
-  private async lock(ws: Workspace, id: string, expectedVersion?: number | null): Promise<Opportunity> {
+  /** Locks one row for a change; with `columnTopOf`, the top of that stage's column is read in the same trip. */
+  private async lock(ws: Workspace, id: string, expectedVersion?: number | null, columnTopOf?: string): Promise<Opportunity> {
     if (!isUuid(id)) throw notFound('Opportunity', id);
-    const locked = await lockOpportunities(ws.manager, [id]);
+    const locked = await lockOpportunities(ws.manager, [id], columnTopOf);
     ws.observe(locked);
     const o = locked.rows.get(id.toLowerCase());
     if (!o || !canSee(ws.tx.user, { owner: o.salespersonId, team: o.teamId, branch: o.branchId })) throw notFound('Opportunity', id);
@@ -586,7 +587,8 @@ export class OpportunityService {
     expectedVersion?: number | null,
     properties?: { key: string; value: string | null }[],
   ): Promise<Opportunity> {
-    const before = await this.lock(ws, id, expectedVersion);
+    // Most drops go to the top of a column: its current top is read with the lock.
+    const before = await this.lock(ws, id, expectedVersion, 'top' in placement ? stageId : undefined);
     const target = await ws.stageInTeam(before.teamId, stageId, before.pipelineId);
     if (!target) throw badInput('stageId', `stage ${stageId} is not a stage of the sales team's pipelines`);
     const o: Opportunity = { ...before };

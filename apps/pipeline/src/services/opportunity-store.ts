@@ -117,7 +117,10 @@ export async function placeInColumn(ws: Workspace, pipelineId: string, stageId: 
   for (let attempt = 0; attempt < 2; attempt += 1) {
     let anchor: bigint | null = null;
     let adjacent: bigint | null = null;
-    if (anchorId === null) {
+    const prefetched = anchorId === null && attempt === 0 ? ws.takeColumnTop(pipelineId, stageId, selfId) : undefined;
+    if (prefetched !== undefined) {
+      adjacent = prefetched === null ? null : BigInt(prefetched);
+    } else if (anchorId === null) {
       const rows = await ws.manager.query(
         `SELECT o.rank::text AS top FROM pipeline.opportunity o WHERE ${COLUMN} AND o.id IS DISTINCT FROM $3::uuid ORDER BY o.rank, o.id LIMIT 1`,
         [pipelineId, stageId, selfId],

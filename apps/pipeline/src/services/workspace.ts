@@ -13,7 +13,7 @@ import {
   type Stage,
   type Team,
 } from '../repositories/config-rows';
-import type { LockedOpportunities } from '../repositories/opportunity-rows';
+import type { ColumnTop, LockedOpportunities } from '../repositories/opportunity-rows';
 import type { ConfigCache } from './config-cache';
 import type { ScoringRepository } from './scoring-service';
 import type { Tx } from './support';
@@ -29,6 +29,7 @@ export class Workspace {
   /** Teams whose scoring table this transaction changed: never cached from here. */
   private readonly dirtyScoring = new Set<string>();
   private readonly local = new Map<string, unknown>();
+  private columnTop: ColumnTop | undefined;
 
   constructor(
     readonly tx: Tx,
@@ -42,8 +43,20 @@ export class Workspace {
 
   /** Takes the version counters the lock query read. */
   observe(locked: LockedOpportunities): void {
+    this.columnTop = locked.columnTop;
     if (locked.configVersion) this.configVersion ??= locked.configVersion;
     for (const [team, version] of locked.scoringVersions) if (!this.scoringVersions.has(team)) this.scoringVersions.set(team, version);
+  }
+
+  /**
+   * The column top read with the lock, once, when it is the column asked for (undefined:
+   * not read, read it now).
+   */
+  takeColumnTop(pipelineId: string, stageId: string, selfId: string | null): string | null | undefined {
+    const read = this.columnTop;
+    this.columnTop = undefined;
+    if (!read || read.pipelineId !== pipelineId || read.stageId !== stageId || read.opportunityId !== selfId) return undefined;
+    return read.top;
   }
 
   private async version(): Promise<string> {
