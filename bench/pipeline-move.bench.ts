@@ -181,6 +181,7 @@ const bench: Bench = async () => {
       targets: [{ description: '≥ 500 moves/s sustained, outbox included', met: perSecond >= 500 && errors === 0 }],
       notes: [
         'Each move: row lock, target stage and gates, predictive score, rank in the column, stage history, one stage_changed event in the outbox, commit.',
+        'Round trips to Postgres per move: two (libs/db pipelinedTransaction): BEGIN + row lock + the target column\'s top, then the row update with its stage history + the outbox row + COMMIT; the statements are prepared once per connection.',
         'Clients call the pipeline subgraph over HTTP (GraphQL, keep-alive node:http) from a worker thread (their own event loop and core, as real clients would be); the relay publishes to Kafka concurrently.',
         `${WARMUP_MS / 1000} s warm-up, then ${MEASURE_MS / 1000} s measured.`,
         'serviceMovesPerSecondWithoutHttp: the same moves calling the use case directly (same transaction, outbox and relay), to separate HTTP/GraphQL cost from the database work.',

@@ -1,13 +1,20 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { envString } from '@crm/runtime';
 import { isRole, type AuthUser } from './claims';
+import { VerifiedTokens } from './verified-tokens';
 
 export const JWT_ISSUER = 'crm';
 export const JWT_AUDIENCE = 'crm-api';
 
-function secret(): Uint8Array {
-  return new TextEncoder().encode(envString('JWT_SECRET', 'dev-only-secret-change-me-in-production-32b'));
+function secretText(): string {
+  return envString('JWT_SECRET', 'dev-only-secret-change-me-in-production-32b');
 }
+
+function secret(): Uint8Array {
+  return new TextEncoder().encode(secretText());
+}
+
+const verified = new VerifiedTokens<{ user: AuthUser; issuedAt: number }>();
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
@@ -50,9 +57,12 @@ export async function verifyAccessToken(token: string): Promise<AuthUser> {
 
 /** The same check, also giving when the token was issued (`iat`, seconds since the epoch). */
 export async function verifyAccessTokenWithTime(token: string): Promise<{ user: AuthUser; issuedAt: number }> {
+  const key = secretText();
+  const known = verified.get(token, key, Date.now() / 1000);
+  if (known) return { user: { ...known.user, branchIds: [...known.user.branchIds], teamIds: [...known.user.teamIds] }, issuedAt: known.issuedAt };
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, secret(), {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(key), {
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
       algorithms: ['HS256'],
@@ -62,7 +72,7 @@ export async function verifyAccessTokenWithTime(token: string): Promise<{ user: 
     if (error instanceof errors.JWTClaimValidationFailed) throw new InvalidTokenError(`token ${error.claim} invalid`);
     throw new InvalidTokenError('token invalid');
   }
-  const { sub, role, branchIds, teamIds, tz, iat } = payload as Record<string, unknown>;
+  const { sub, role, branchIds, teamIds, tz, iat, exp } = payload as Record<string, unknown>;
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (typeof sub !== 'string' || !isRole(role) || !strings(branchIds) || !strings(teamIds) || typeof iat !== 'number') {
     throw new InvalidTokenError('token claims invalid');
@@ -74,5 +84,7 @@ export async function verifyAccessTokenWithTime(token: string): Promise<{ user: 
     teamIds: teamIds as string[],
     tz: typeof tz === 'string' && tz ? tz : 'UTC',
   };
+  // jose refused a token without a valid `exp` already; ours always carry one.
+  if (typeof exp === 'number') verified.set(token, key, exp, { user: { ...user, branchIds: [...user.branchIds], teamIds: [...user.teamIds] }, issuedAt: iat });
   return { user, issuedAt: iat };
 }

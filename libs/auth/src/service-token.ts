@@ -1,6 +1,7 @@
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { envString } from '@crm/runtime';
 import { InvalidTokenError, JWT_ISSUER } from './jwt';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * Service tokens: how the gateway (and other internal callers) authenticate to a subgraph
@@ -19,9 +20,15 @@ export interface ServiceIdentity {
   svc: ServiceName;
 }
 
-function serviceSecret(): Uint8Array {
-  return new TextEncoder().encode(envString('SERVICE_JWT_SECRET', 'dev-only-service-secret-change-me-in-production'));
+function serviceSecretText(): string {
+  return envString('SERVICE_JWT_SECRET', 'dev-only-service-secret-change-me-in-production');
 }
+
+function serviceSecret(): Uint8Array {
+  return new TextEncoder().encode(serviceSecretText());
+}
+
+const verified = new VerifiedTokens<ServiceIdentity>(100);
 
 /** `expiresIn`: a time span such as `5m`. */
 export async function signServiceToken(svc: ServiceName, expiresIn = '5m'): Promise<string> {
@@ -36,9 +43,12 @@ export async function signServiceToken(svc: ServiceName, expiresIn = '5m'): Prom
 }
 
 export async function verifyServiceToken(token: string): Promise<ServiceIdentity> {
+  const key = serviceSecretText();
+  const known = verified.get(token, key, Date.now() / 1000);
+  if (known) return { ...known };
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, serviceSecret(), {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(key), {
       issuer: JWT_ISSUER,
       audience: SERVICE_AUDIENCE,
       algorithms: ['HS256'],
@@ -48,10 +58,11 @@ export async function verifyServiceToken(token: string): Promise<ServiceIdentity
     if (error instanceof errors.JWTClaimValidationFailed) throw new InvalidTokenError(`service token ${error.claim} invalid`);
     throw new InvalidTokenError('service token invalid');
   }
-  const svc = (payload as Record<string, unknown>)['svc'];
+  const { svc, exp } = payload as Record<string, unknown>;
   if (typeof svc !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(svc)) {
     throw new InvalidTokenError('service token claims invalid');
   }
+  if (typeof exp === 'number') verified.set(token, key, exp, { svc: svc as ServiceName });
   return { svc: svc as ServiceName };
 }
 

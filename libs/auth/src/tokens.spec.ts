@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { AuthUser } from './claims';
 import { authFromHeader, requireAdmin, requireSession, requireUser } from './context';
 import { signAccessToken, verifyAccessToken, JWT_AUDIENCE, JWT_ISSUER } from './jwt';
+import { VerifiedTokens } from './verified-tokens';
 import { ServiceTokenSource, insecureSecretsWarning, signServiceToken, verifyServiceToken } from './service-token';
 
 const user: AuthUser = { id: '01934d6e-0000-7000-8000-0000000000a1', role: 'user_own', branchIds: ['SAM01'], teamIds: [], tz: 'Asia/Jakarta' };
@@ -40,6 +41,45 @@ describe('access tokens', () => {
     expect(await codeOf(async () => authFromHeader(`Bearer ${await signServiceToken('gateway')}`))).toBe('UNAUTHENTICATED: token invalid');
     expect(await codeOf(async () => authFromHeader(`Bearer ${await sign({ role: 'root', branchIds: [], teamIds: [] })}`))).toBe('UNAUTHENTICATED: token claims invalid');
     expect(await codeOf(async () => authFromHeader('Basic abc'))).toMatch(/^UNAUTHENTICATED/);
+  });
+});
+
+describe('verified tokens are remembered only while valid', () => {
+  afterEach(() => {
+    delete process.env['JWT_SECRET'];
+  });
+
+  it('a remembered token still expires at its exp', async () => {
+    const token = await sign({ role: 'user_own', branchIds: [], teamIds: [] }, JWT_AUDIENCE, Math.floor(Date.now() / 1000) + 2);
+    expect((await verifyAccessToken(token)).role).toBe('user_own');
+    expect((await verifyAccessToken(token)).role).toBe('user_own');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await codeOf(async () => authFromHeader(`Bearer ${token}`))).toBe('UNAUTHENTICATED: token expired');
+  });
+
+  it('a token remembered under one secret is verified again under another', async () => {
+    const token = await signAccessToken(user);
+    expect(await verifyAccessToken(token)).toEqual(user);
+    process.env['JWT_SECRET'] = 'a-rotated-secret-of-at-least-thirty-two-chars';
+    expect(await codeOf(async () => authFromHeader(`Bearer ${token}`))).toBe('UNAUTHENTICATED: token invalid');
+  });
+
+  it('callers cannot change what is remembered', async () => {
+    const token = await signAccessToken(user);
+    const first = await verifyAccessToken(token);
+    first.branchIds.push('FOREIGN');
+    first.role = 'admin';
+    expect(await verifyAccessToken(token)).toEqual(user);
+  });
+
+  it('keeps at most its capacity, the oldest going first', () => {
+    const cache = new VerifiedTokens<number>(2);
+    cache.set('a', 's', 100, 1);
+    cache.set('b', 's', 100, 2);
+    cache.set('c', 's', 100, 3);
+    expect([cache.get('a', 's', 50), cache.get('b', 's', 50), cache.get('c', 's', 50)]).toEqual([undefined, 2, 3]);
+    expect(cache.get('b', 'other', 50)).toBeUndefined();
+    expect(cache.get('c', 's', 100)).toBeUndefined();
   });
 });
 
