@@ -16,4 +16,9 @@ describe('uuidv7', () => {
     expect(sorted).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('draws fresh random bits for every id, across refills of its entropy block', () => {
+    const tails = Array.from({ length: 2000 }, (_, i) => uuidv7(1_900_000_000_000 + i).slice(19));
+    expect(new Set(tails).size).toBe(tails.length);
+  });
 });

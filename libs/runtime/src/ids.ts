@@ -1,7 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+/**
+ * Random bytes drawn from the CSPRNG in blocks (as Node's own randomUUID does): one
+ * randomBytes call per id cost more than the rest of the id (a kanban move creates one per event).
+ */
+const entropy = Buffer.alloc(16 * 256);
+let used = entropy.length;
+
+function randomInto(target: Buffer, length: number): void {
+  if (used + length > entropy.length) {
+    randomFillSync(entropy);
+    used = 0;
+  }
+  entropy.copy(target, 0, used, used + length);
+  used += length;
+}
 
 /**
  * UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits.
@@ -11,7 +27,9 @@ let seq = 0;
 export function uuidv7(nowMs: number = Date.now()): string {
   if (nowMs > lastMs) {
     lastMs = nowMs;
-    seq = randomBytes(2).readUInt16BE(0) & 0x07ff; // leave head-room for the counter
+    const draw = Buffer.allocUnsafe(2);
+    randomInto(draw, 2);
+    seq = draw.readUInt16BE(0) & 0x07ff; // leave head-room for the counter
   } else {
     seq += 1;
     if (seq > 0x0fff) {
@@ -19,7 +37,8 @@ export function uuidv7(nowMs: number = Date.now()): string {
       seq = 0;
     }
   }
-  const bytes = randomBytes(16);
+  const bytes = Buffer.allocUnsafe(16);
+  randomInto(bytes, 16);
   const ms = lastMs;
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
