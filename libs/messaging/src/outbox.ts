@@ -20,19 +20,27 @@ export async function appendToOutbox(manager: EntityManager, schema: string, eve
     return { event_id: event.id, topic: topicOfType(event.type), message_key: record.key, event_type: event.type, headers: record.headers, payload: record.value };
   });
   // Nothing reads its result: in a pipelined transaction it travels with COMMIT.
-  await deferWrite(
-    manager,
-    `INSERT INTO "${schema}".outbox (event_id, topic, message_key, event_type, headers, payload)
-     SELECT event_id, topic, message_key, event_type, headers, payload
-     FROM json_to_recordset($1::json) AS x(event_id uuid, topic text, message_key text, event_type text, headers jsonb, payload text)`,
-    [JSON.stringify(rows)],
-  );
+  await deferWrite(manager, insertStatement(schema), [JSON.stringify(rows)]);
   // The relay of this process is woken when the transaction commits (OutboxCommitSubscriber);
   // no NOTIFY, which would serialise every commit of the cluster on one lock.
   manager.queryRunner.data = { ...manager.queryRunner.data, [OUTBOX_WRITTEN]: true };
 }
 
 const OUTBOX_WRITTEN = 'crmOutboxWritten';
+
+const inserts = new Map<string, string>();
+
+/** The outbox insert of a schema: one text per schema (run as a prepared statement once hot). */
+function insertStatement(schema: string): string {
+  let sql = inserts.get(schema);
+  if (!sql) {
+    sql = `INSERT INTO "${schema}".outbox (event_id, topic, message_key, event_type, headers, payload)
+     SELECT event_id, topic, message_key, event_type, headers, payload
+     FROM json_to_recordset($1::json) AS x(event_id uuid, topic text, message_key text, event_type text, headers jsonb, payload text)`;
+    inserts.set(schema, sql);
+  }
+  return sql;
+}
 
 /**
  * Wakes the relay after a transaction that wrote outbox rows commits, so events leave at

@@ -119,9 +119,10 @@ export async function insertOpportunity(manager: EntityManager, o: Opportunity):
 }
 
 /** The UPDATE of every field as SQL text and parameters ($1 = id), to run alone or inside a CTE. */
+const UPDATE_ALL = `UPDATE pipeline.opportunity SET ${FIELDS.map(([column, , cast], i) => `${column} = $${i + 2}${cast ? `::${cast}` : ''}`).join(', ')} WHERE id = $1`;
+
 export function updateStatement(o: Opportunity): { sql: string; params: unknown[] } {
-  const sets = FIELDS.map(([column, , cast], i) => `${column} = $${i + 2}${cast ? `::${cast}` : ''}`);
-  return { sql: `UPDATE pipeline.opportunity SET ${sets.join(', ')} WHERE id = $1`, params: [o.id, ...FIELDS.map(([, get]) => get(o))] };
+  return { sql: UPDATE_ALL, params: [o.id, ...FIELDS.map(([, get]) => get(o))] };
 }
 
 export async function updateOpportunity(manager: EntityManager, o: Opportunity): Promise<void> {
@@ -148,6 +149,15 @@ export interface ColumnTop {
   top: string | null;
 }
 
+const LOCK_COLUMNS = `${OPPORTUNITY_COLUMNS}, (SELECT version::text FROM pipeline.config_version) AS config_version,
+  COALESCE((SELECT sv.version::text FROM pipeline.scoring_version sv WHERE sv.team_id = o.team_id), '0') AS scoring_version`;
+const LOCK_ONE = `SELECT ${LOCK_COLUMNS} FROM pipeline.opportunity o WHERE o.id = $1::uuid FOR UPDATE OF o`;
+const LOCK_MANY = `SELECT ${LOCK_COLUMNS} FROM pipeline.opportunity o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE OF o`;
+const COLUMN_TOP = `SELECT c.pipeline_id, (SELECT o.rank::text FROM pipeline.opportunity o
+    WHERE o.pipeline_id = c.pipeline_id AND o.stage_id = $2 AND o.active AND o.type = 'opportunity' AND o.id <> c.id
+    ORDER BY o.rank, o.id LIMIT 1) AS top
+  FROM pipeline.opportunity c WHERE c.id = $1`;
+
 /**
  * Locks and reads rows for a change (in id order, so concurrent bulk changes cannot deadlock),
  * with the cache version counters in the same round trip. With `columnTopOf` (one row moved to
@@ -155,24 +165,15 @@ export interface ColumnTop {
  * trip, after the lock is held (a statement of its own: it sees what committed before the lock).
  */
 export async function lockOpportunities(manager: EntityManager, ids: readonly string[], columnTopOf?: string): Promise<LockedOpportunities> {
-  const lock = {
-    sql: `SELECT ${OPPORTUNITY_COLUMNS}, (SELECT version::text FROM pipeline.config_version) AS config_version,
-            COALESCE((SELECT sv.version::text FROM pipeline.scoring_version sv WHERE sv.team_id = o.team_id), '0') AS scoring_version
-       FROM pipeline.opportunity o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE OF o`,
-    params: [[...ids]],
-  };
+  // One row (the usual case) by `=`: Postgres then settles on one generic plan for the prepared
+  // statement, where `= ANY($1)` keeps it planning every execution (a custom plan looks cheaper).
+  const lock = ids.length === 1 ? { sql: LOCK_ONE, params: [ids[0]] } : { sql: LOCK_MANY, params: [[...ids]] };
   let rows: Row[];
   let columnTop: ColumnTop | undefined;
   if (columnTopOf !== undefined && ids.length === 1) {
     const [locked, top] = await queryInOrder(manager, [
       lock,
-      {
-        sql: `SELECT c.pipeline_id, (SELECT o.rank::text FROM pipeline.opportunity o
-                WHERE o.pipeline_id = c.pipeline_id AND o.stage_id = $2 AND o.active AND o.type = 'opportunity' AND o.id <> c.id
-                ORDER BY o.rank, o.id LIMIT 1) AS top
-                FROM pipeline.opportunity c WHERE c.id = $1`,
-        params: [ids[0], columnTopOf],
-      },
+      { sql: COLUMN_TOP, params: [ids[0], columnTopOf] },
     ]);
     rows = locked as Row[];
     const found = (top as Row[])[0];

@@ -39,15 +39,9 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
   } else {
     // One round trip: the row, the visit it leaves (closed with its duration) and the one it starts.
     const { sql, params } = updateStatement(after);
-    const n = params.length;
     await deferWrite(
       tx.manager,
-      `WITH updated AS (${sql} RETURNING id),
-            closed AS (
-              UPDATE pipeline.stage_history SET left_at = $${n + 1}, seconds = GREATEST(0, floor(extract(epoch FROM $${n + 1}::timestamptz - entered_at)))::bigint
-               WHERE opportunity_id = $1 AND left_at IS NULL RETURNING id)
-       INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by)
-       SELECT id, $${n + 2}::uuid, $${n + 3}, $${n + 1}, $${n + 4}::uuid FROM updated WHERE $${n + 2}::uuid IS NOT NULL`,
+      stageChangeStatement(sql, params.length),
       [...params, tx.now, after.stageId, stageName, tx.user.id],
     );
   }
@@ -71,6 +65,24 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
     });
   }
   for (const spec of events) emit(tx, 'opportunity', spec.event, state, { changes, extra: spec.extra });
+}
+
+let stageChange: { update: string; sql: string } | undefined;
+
+/** The row update, the visit it leaves (closed with its duration) and the one it starts; the same text every time (prepared once). */
+function stageChangeStatement(update: string, n: number): string {
+  if (stageChange?.update !== update) {
+    stageChange = {
+      update,
+      sql: `WITH updated AS (${update} RETURNING id),
+            closed AS (
+              UPDATE pipeline.stage_history SET left_at = $${n + 1}, seconds = GREATEST(0, floor(extract(epoch FROM $${n + 1}::timestamptz - entered_at)))::bigint
+               WHERE opportunity_id = $1 AND left_at IS NULL RETURNING id)
+       INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by)
+       SELECT id, $${n + 2}::uuid, $${n + 3}, $${n + 1}, $${n + 4}::uuid FROM updated WHERE $${n + 2}::uuid IS NOT NULL`,
+    };
+  }
+  return stageChange.sql;
 }
 
 /** The E.164 number duplicates are matched on (src/domain/phone-match.ts), when the phone or what reads it changed. */
