@@ -118,17 +118,12 @@ function pipelinedClient(client: PgClient, pipeline: Pipeline): PgClient {
       pipeline.beginHeld = true;
       return Promise.resolve(NOT_SENT('BEGIN'));
     }
+    // Held writes of a transaction that rolls back are never sent.
+    if (text === 'ROLLBACK') pipeline.held.length = 0;
     if (!pipeline.beginSent && (text === 'COMMIT' || text === 'ROLLBACK') && pipeline.held.length === 0) {
       // Nothing was sent: nothing to end on the server.
       pipeline.beginHeld = false;
       return Promise.resolve(NOT_SENT(text));
-    }
-    if (text === 'ROLLBACK') {
-      pipeline.held.length = 0;
-      if (!pipeline.beginSent) {
-        pipeline.beginHeld = false;
-        return Promise.resolve(NOT_SENT(text));
-      }
     }
     return pipeline.send(text, values);
   };

@@ -290,6 +290,8 @@ describe('authentication end to end: login → query through the gateway; tokens
       const services = data.edges.map((e: any) => `${e.node.service}:${e.node.code}`);
       expect(services).toEqual(expect.arrayContaining(['gateway:UNAUTHENTICATED', 'contacts:FORBIDDEN', 'contacts:UNAUTHENTICATED', 'pipeline:UNAUTHENTICATED']));
       expect(services.filter((s: string) => s === 'contacts:FORBIDDEN')).toHaveLength(2);
+      // An earlier test's wrong password is in the log too: wait for this one's.
+      expect(data.edges.some((e: any) => e.node.reason === 'invalid_credentials' && e.node.attemptedLogin === 'seller@dayamotor.co.id')).toBe(true);
       return data.edges.map((e: any) => e.node);
     });
     expect(log.find((n: any) => n.service === 'gateway')).toMatchObject({ message: 'token invalid', clientIp: '127.0.0.1', user: null });
@@ -301,7 +303,11 @@ describe('authentication end to end: login → query through the gateway; tokens
       clientIp: '127.0.0.1',
       user: { login: 'seller@dayamotor.co.id' },
     });
-    expect(log.find((n: any) => n.reason === 'invalid_credentials')).toMatchObject({ service: 'contacts', attemptedLogin: 'seller@dayamotor.co.id', user: null });
+    expect(log.find((n: any) => n.reason === 'invalid_credentials' && n.attemptedLogin === 'seller@dayamotor.co.id')).toMatchObject({
+      service: 'contacts',
+      code: 'UNAUTHENTICATED',
+      user: null,
+    });
     expect(log.find((n: any) => n.service === 'pipeline')).toMatchObject({ code: 'UNAUTHENTICATED', message: 'a bearer token is required' });
 
     // Filters apply inside the count; a branch administrator sees only their branches' users.

@@ -118,9 +118,9 @@ export async function insertOpportunity(manager: EntityManager, o: Opportunity):
   );
 }
 
-/** The UPDATE of every field as SQL text and parameters ($1 = id), to run alone or inside a CTE. */
 const UPDATE_ALL = `UPDATE pipeline.opportunity SET ${FIELDS.map(([column, , cast], i) => `${column} = $${i + 2}${cast ? `::${cast}` : ''}`).join(', ')} WHERE id = $1`;
 
+/** The UPDATE of every field as SQL text (built once) and parameters ($1 = id), to run alone or inside a CTE. */
 export function updateStatement(o: Opportunity): { sql: string; params: unknown[] } {
   return { sql: UPDATE_ALL, params: [o.id, ...FIELDS.map(([, get]) => get(o))] };
 }
