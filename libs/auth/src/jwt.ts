@@ -10,8 +10,13 @@ function secretText(): string {
   return envString('JWT_SECRET', 'dev-only-secret-change-me-in-production-32b');
 }
 
-function secret(): Uint8Array {
-  return new TextEncoder().encode(secretText());
+function secret(text = secretText()): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** A user the caller may change without touching what is remembered. */
+function copyOf(user: AuthUser): AuthUser {
+  return { ...user, branchIds: [...user.branchIds], teamIds: [...user.teamIds] };
 }
 
 const verified = new VerifiedTokens<{ user: AuthUser; issuedAt: number }>();
@@ -59,10 +64,10 @@ export async function verifyAccessToken(token: string): Promise<AuthUser> {
 export async function verifyAccessTokenWithTime(token: string): Promise<{ user: AuthUser; issuedAt: number }> {
   const key = secretText();
   const known = verified.get(token, key, Date.now() / 1000);
-  if (known) return { user: { ...known.user, branchIds: [...known.user.branchIds], teamIds: [...known.user.teamIds] }, issuedAt: known.issuedAt };
+  if (known) return { user: copyOf(known.user), issuedAt: known.issuedAt };
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(key), {
+    ({ payload } = await jwtVerify(token, secret(key), {
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
       algorithms: ['HS256'],
@@ -85,6 +90,6 @@ export async function verifyAccessTokenWithTime(token: string): Promise<{ user: 
     tz: typeof tz === 'string' && tz ? tz : 'UTC',
   };
   // jose refused a token without a valid `exp` already; ours always carry one.
-  if (typeof exp === 'number') verified.set(token, key, exp, { user: { ...user, branchIds: [...user.branchIds], teamIds: [...user.teamIds] }, issuedAt: iat });
+  if (typeof exp === 'number') verified.set(token, key, exp, { user: copyOf(user), issuedAt: iat });
   return { user, issuedAt: iat };
 }

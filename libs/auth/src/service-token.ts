@@ -24,8 +24,8 @@ function serviceSecretText(): string {
   return envString('SERVICE_JWT_SECRET', 'dev-only-service-secret-change-me-in-production');
 }
 
-function serviceSecret(): Uint8Array {
-  return new TextEncoder().encode(serviceSecretText());
+function serviceSecret(text = serviceSecretText()): Uint8Array {
+  return new TextEncoder().encode(text);
 }
 
 const verified = new VerifiedTokens<ServiceIdentity>(100);
@@ -48,7 +48,7 @@ export async function verifyServiceToken(token: string): Promise<ServiceIdentity
   if (known) return { ...known };
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(key), {
+    ({ payload } = await jwtVerify(token, serviceSecret(key), {
       issuer: JWT_ISSUER,
       audience: SERVICE_AUDIENCE,
       algorithms: ['HS256'],

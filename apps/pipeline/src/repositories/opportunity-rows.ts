@@ -120,9 +120,26 @@ export async function insertOpportunity(manager: EntityManager, o: Opportunity):
 
 const UPDATE_ALL = `UPDATE pipeline.opportunity SET ${FIELDS.map(([column, , cast], i) => `${column} = $${i + 2}${cast ? `::${cast}` : ''}`).join(', ')} WHERE id = $1`;
 
-/** The UPDATE of every field as SQL text (built once) and parameters ($1 = id), to run alone or inside a CTE. */
-export function updateStatement(o: Opportunity): { sql: string; params: unknown[] } {
+/** The UPDATE of every field as SQL text (built once) and parameters ($1 = id). */
+function updateStatement(o: Opportunity): { sql: string; params: unknown[] } {
   return { sql: UPDATE_ALL, params: [o.id, ...FIELDS.map(([, get]) => get(o))] };
+}
+
+const N = FIELDS.length + 1;
+const STAGE_CHANGE = `WITH updated AS (${UPDATE_ALL} RETURNING id),
+    closed AS (
+      UPDATE pipeline.stage_history SET left_at = $${N + 1}, seconds = GREATEST(0, floor(extract(epoch FROM $${N + 1}::timestamptz - entered_at)))::bigint
+       WHERE opportunity_id = $1 AND left_at IS NULL RETURNING id)
+  INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by)
+  SELECT id, $${N + 2}::uuid, $${N + 3}, $${N + 1}, $${N + 4}::uuid FROM updated WHERE $${N + 2}::uuid IS NOT NULL`;
+
+/**
+ * One statement for a stage change: the row, the visit it leaves (closed with its duration)
+ * and the one it starts (`visit`: when, the stage's name, by whom).
+ */
+export function stageChangeStatement(o: Opportunity, visit: { at: Date; stageName: string | null; by: string }): { sql: string; params: unknown[] } {
+  const { params } = updateStatement(o);
+  return { sql: STAGE_CHANGE, params: [...params, visit.at, o.stageId, visit.stageName, visit.by] };
 }
 
 export async function updateOpportunity(manager: EntityManager, o: Opportunity): Promise<void> {
@@ -153,8 +170,13 @@ const LOCK_COLUMNS = `${OPPORTUNITY_COLUMNS}, (SELECT version::text FROM pipelin
   COALESCE((SELECT sv.version::text FROM pipeline.scoring_version sv WHERE sv.team_id = o.team_id), '0') AS scoring_version`;
 const LOCK_ONE = `SELECT ${LOCK_COLUMNS} FROM pipeline.opportunity o WHERE o.id = $1::uuid FOR UPDATE OF o`;
 const LOCK_MANY = `SELECT ${LOCK_COLUMNS} FROM pipeline.opportunity o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE OF o`;
+/** The cards `o` of a kanban column: active opportunities of a pipeline in a stage (SQL expressions for both). */
+export function inColumn(pipeline: string, stage: string): string {
+  return `o.pipeline_id = ${pipeline} AND o.stage_id = ${stage} AND o.active AND o.type = 'opportunity'`;
+}
+
 const COLUMN_TOP = `SELECT c.pipeline_id, (SELECT o.rank::text FROM pipeline.opportunity o
-    WHERE o.pipeline_id = c.pipeline_id AND o.stage_id = $2 AND o.active AND o.type = 'opportunity' AND o.id <> c.id
+    WHERE ${inColumn('c.pipeline_id', '$2')} AND o.id <> c.id
     ORDER BY o.rank, o.id LIMIT 1) AS top
   FROM pipeline.opportunity c WHERE c.id = $1`;
 

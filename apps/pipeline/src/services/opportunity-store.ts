@@ -6,7 +6,7 @@ import { documentPeriod, formatDocumentNumber } from '../domain/numbering';
 import { phoneMatchKey } from '../domain/phone-match';
 import { opportunityEventState, stateChanges, type Opportunity } from '../domain/opportunity';
 import { neighbours, rankBetween, spreadRanks, type Placement } from '../domain/ranks';
-import { insertOpportunity, updateOpportunity, updateStatement } from '../repositories/opportunity-rows';
+import { inColumn, insertOpportunity, stageChangeStatement, updateOpportunity } from '../repositories/opportunity-rows';
 import { emit } from './support';
 import type { Workspace } from './workspace';
 
@@ -15,7 +15,7 @@ export interface EventSpec {
   extra?: Record<string, unknown>;
 }
 
-const COLUMN = `o.pipeline_id = $1 AND o.stage_id = $2 AND o.active AND o.type = 'opportunity'`;
+const COLUMN = inColumn('$1', '$2');
 
 /**
  * Writes a lead/opportunity (insert or full update), keeps its stage history, and queues its
@@ -37,13 +37,9 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
   } else if (!stageChanged) {
     await updateOpportunity(tx.manager, after);
   } else {
-    // One round trip: the row, the visit it leaves (closed with its duration) and the one it starts.
-    const { sql, params } = updateStatement(after);
-    await deferWrite(
-      tx.manager,
-      stageChangeStatement(sql, params.length),
-      [...params, tx.now, after.stageId, stageName, tx.user.id],
-    );
+    // One statement: the row, the visit it leaves and the one it starts.
+    const { sql, params } = stageChangeStatement(after, { at: tx.now, stageName, by: tx.user.id });
+    await deferWrite(tx.manager, sql, params);
   }
   await keepPhoneMatchKey(ws, before, after);
 
@@ -65,24 +61,6 @@ export async function persist(ws: Workspace, before: Opportunity | null, after: 
     });
   }
   for (const spec of events) emit(tx, 'opportunity', spec.event, state, { changes, extra: spec.extra });
-}
-
-let stageChange: { update: string; sql: string } | undefined;
-
-/** The row update, the visit it leaves (closed with its duration) and the one it starts; the same text every time (prepared once). */
-function stageChangeStatement(update: string, n: number): string {
-  if (stageChange?.update !== update) {
-    stageChange = {
-      update,
-      sql: `WITH updated AS (${update} RETURNING id),
-            closed AS (
-              UPDATE pipeline.stage_history SET left_at = $${n + 1}, seconds = GREATEST(0, floor(extract(epoch FROM $${n + 1}::timestamptz - entered_at)))::bigint
-               WHERE opportunity_id = $1 AND left_at IS NULL RETURNING id)
-       INSERT INTO pipeline.stage_history (opportunity_id, stage_id, stage_name, entered_at, entered_by)
-       SELECT id, $${n + 2}::uuid, $${n + 3}, $${n + 1}, $${n + 4}::uuid FROM updated WHERE $${n + 2}::uuid IS NOT NULL`,
-    };
-  }
-  return stageChange.sql;
 }
 
 /** The E.164 number duplicates are matched on (src/domain/phone-match.ts), when the phone or what reads it changed. */
@@ -144,7 +122,7 @@ export async function placeInColumn(ws: Workspace, pipelineId: string, stageId: 
         `WITH anchor AS (SELECT o.rank, o.id FROM pipeline.opportunity o WHERE o.id = $4 AND ${COLUMN})
          SELECT (SELECT rank::text FROM anchor) AS anchor,
                 (SELECT o.rank::text FROM pipeline.opportunity o, anchor a
-                  WHERE o.pipeline_id = $1 AND o.stage_id = $2 AND o.active AND o.type = 'opportunity' AND o.id IS DISTINCT FROM $3::uuid
+                  WHERE ${COLUMN} AND o.id IS DISTINCT FROM $3::uuid
                     AND (o.rank, o.id) ${before ? '<' : '>'} (a.rank, a.id)
                   ORDER BY o.rank ${before ? 'DESC' : 'ASC'}, o.id ${before ? 'DESC' : 'ASC'} LIMIT 1) AS adjacent`,
         [pipelineId, stageId, selfId, anchorId],
